@@ -1,0 +1,43 @@
+"""Mock-only routes: the OpenAPI document, health, the deletion audit log and the deletion gate switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from mock_backend.api.support import backend, body, caller, ok, state
+from mock_backend.domain import messages
+from mock_backend.domain.errors import InvalidInput
+from mock_backend.wire import inputs, mock, php
+
+bp = Blueprint("meta", __name__)
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The contract this mock implements."""
+    return Response(state().spec_json, mimetype="application/json")
+
+
+@bp.get("/_mock/health")
+def health() -> Response:
+    """Liveness: answers as soon as the mock serves."""
+    return ok(mock.health())
+
+
+@bp.get("/_mock/deletions")
+def deletions() -> Response:
+    """The deletion audit log, newest first; `?accountId=` narrows it to one account."""
+    raw = request.args.get("accountId")
+    account_id = inputs.integer(raw, "accountId") if raw else None
+    limit = inputs.integer(request.args.get("limit", "1000"), "limit")
+    return ok(mock.deletions(backend().deletions(account_id, min(limit, 10_000))))
+
+
+@bp.patch("/_mock/account")
+def update_account() -> Response:
+    """Switch the caller's deletion gate (`allowSftpDeletion`)."""
+    who, data = caller(), body()
+    if "allowSftpDeletion" not in data:
+        raise InvalidInput(messages.VALIDATION_EMPTY, "allowSftpDeletion is required")
+    allowed = inputs.boolean(data["allowSftpDeletion"], "allowSftpDeletion")
+    return ok(php.account_vo(backend().set_allow_sftp_deletion(who, allowed)))

@@ -1,0 +1,70 @@
+"""PHP `/api/record/*`."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, url_for
+
+from mock_backend.api.support import (
+    backend,
+    base_url,
+    body,
+    caller,
+    ok,
+    ok_empty,
+    query_int,
+    require_v2,
+    state,
+    wire,
+)
+from mock_backend.wire import inputs, php
+
+bp = Blueprint("record", __name__, url_prefix="/api/record")
+bp.before_request(require_v2)
+
+
+@bp.get("/get")
+def get() -> Response:
+    """A record with its files."""
+    record = backend().get_record(caller(), query_int("recordId"), query_int("archiveId"))
+    return ok(php.record_vo(record, wire()))
+
+
+@bp.post("/getPresignedUrl")
+def get_presigned_url() -> Response:
+    """A presigned POST to the mock's S3 route."""
+    who, data = caller(), body()
+    post = backend().get_presigned_url(
+        who,
+        display_name=inputs.required_text(data, "displayName"),
+        parent_folder_id=inputs.required_int(data, "parentFolderId"),
+        upload_file_name=inputs.required_text(data, "uploadFileName"),
+        file_type=inputs.required_text(data, "fileType"),
+        size=inputs.required_int(data, "size", minimum=0),
+    )
+    bucket = state().settings.bucket
+    post_url = base_url() + url_for("blobs.upload", bucket=bucket)
+    return ok(php.s3_upload_vo(f"{post_url}/{post.key}", post_url, post.fields))
+
+
+@bp.post("/registerRecord")
+def register_record() -> Response:
+    """Register an uploaded file as a record."""
+    who, data = caller(), body()
+    record = backend().register_record(
+        who,
+        s3_url=inputs.required_text(data, "s3url"),
+        display_name=inputs.required_text(data, "displayName"),
+        parent_folder_id=inputs.required_int(data, "parentFolderId"),
+        upload_file_name=inputs.required_text(data, "uploadFileName"),
+        size=inputs.required_int(data, "size", minimum=0),
+        file_type=inputs.optional_text(data, "fileType"),
+        fail_on_duplicate=bool(inputs.optional_bool(data, "failOnDuplicateName")),
+    )
+    return ok(php.record_vo(record, wire()))
+
+
+@bp.delete("/delete")
+def delete() -> Response:
+    """Hard-delete a record and its files."""
+    backend().delete_record(caller(), query_int("recordId"))
+    return ok_empty()

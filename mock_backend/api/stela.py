@@ -1,0 +1,44 @@
+"""Stela v2 `/api/v2/folder` routes (the singular, deprecated-but-served paths the SDK calls)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from mock_backend.api.support import backend, ok, optional_caller, wire
+from mock_backend.domain import messages
+from mock_backend.domain.errors import InvalidInput
+from mock_backend.wire import inputs, stela
+
+bp = Blueprint("stela", __name__, url_prefix="/api/v2")
+
+
+def _joi_int(name: str, raw: str | None, *, required: bool) -> int | None:
+    """Read an integer query value, failing with Stela's joi-style messages (D3)."""
+    if raw is None or raw == "":
+        if required:
+            raise InvalidInput(messages.INVALID_REQUEST, f'"{name}" is required')
+        return None
+    try:
+        return inputs.integer(raw, name)
+    except InvalidInput as exc:
+        raise InvalidInput(messages.INVALID_REQUEST, f'"{name}" must be a positive integer') from exc
+
+
+@bp.get("/folder")
+def get_folders() -> Response:
+    """`{"items": [...]}` for the visible folders among `folderIds[]`; `{"items": []}` when none."""
+    raw = request.args.getlist("folderIds[]") or request.args.getlist("folderIds")
+    if not raw:
+        raise InvalidInput(messages.INVALID_REQUEST, '"folderIds" is required')
+    ids = [_joi_int(f"folderIds[{n}]", value, required=True) or 0 for n, value in enumerate(raw)]
+    return ok(stela.folders_response(backend().stela_folders(optional_caller(), ids), wire()))
+
+
+@bp.get("/folder/<int:folder_id>/children")
+def get_folder_children(folder_id: int) -> Response:
+    """One cursor page of a folder's children."""
+    page_size = _joi_int("pageSize", request.args.get("pageSize"), required=True) or 1
+    cursor = _joi_int("cursor", request.args.get("cursor"), required=False)
+    mock = backend()
+    page = mock.stela_children(optional_caller(), folder_id, page_size, cursor)
+    return ok(stela.page_response(page, mock.total_pages(page), wire()))

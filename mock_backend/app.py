@@ -1,0 +1,101 @@
+"""The app factory: builds one independent mock (its own database, blobs, secret) per call."""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from flask import Flask
+from flask_cors import CORS
+
+from mock_backend import spec
+from mock_backend.api import (
+    account,
+    archive,
+    auth,
+    blobs,
+    errors,
+    folder,
+    meta,
+    record,
+    share,
+    stela,
+)
+from mock_backend.api.support import EXTENSION, MockState
+from mock_backend.config import Settings
+from mock_backend.domain.backend import Backend
+from mock_backend.domain.clock import Clock, FrozenClock, SystemClock
+from mock_backend.domain.security import Signer
+from mock_backend.domain.seed import seed
+from mock_backend.storage.blobs import FileBlobStore
+from mock_backend.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+#: The seeded world is built at this instant with this random seed, so it is the same every time.
+SEED_TIME = datetime(2024, 1, 2, 15, 4, 5)
+SEED_RANDOM = 20240102
+_BLUEPRINTS = (account, archive, folder, record, share, stela, auth, blobs, meta)
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
+    """Build a mock app; `Settings()` gives an ephemeral, seeded instance.
+
+    Raises:
+        storage.database.SchemaMismatch: the data directory was written by an incompatible version.
+    """
+    settings = settings or Settings()
+    closers: list[object] = []
+    if settings.data_dir is None:
+        scratch = tempfile.TemporaryDirectory(prefix="permanent-mock-")
+        closers.append(scratch)  # removed when the app is garbage-collected or the process exits
+        data_dir = Path(scratch.name)
+    else:
+        data_dir = settings.data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+
+    database = Database(settings.database_url or f"sqlite:///{data_dir / 'mock.sqlite3'}")
+    empty = database.create_schema()
+    secret = settings.secret_key.encode() if settings.secret_key else database.secret()
+    store = FileBlobStore(data_dir / "blobs", settings.max_upload_bytes)
+    signer = Signer(secret)
+    backend = Backend(uow=database, blobs=store, settings=settings, clock=clock or SystemClock(), signer=signer)
+    if empty and settings.seed:
+        seeder = Backend(
+            uow=database,
+            blobs=store,
+            settings=settings,
+            clock=FrozenClock(SEED_TIME),
+            signer=signer,
+            rng=random.Random(SEED_RANDOM),
+        )
+        seed(seeder)
+        log.info("seeded the demo world into %s", data_dir)
+
+    app = Flask("mock_backend")
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_json_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep wire field order
+    app.extensions[EXTENSION] = MockState(
+        backend=backend, settings=settings, spec_json=spec.as_json(), closers=[*closers, database]
+    )
+    CORS(
+        app,
+        origins=[re.compile(pattern) for pattern in settings.cors_origins],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "Request-Version",
+            "Range",
+            "X-Permanent-Share-Token",
+        ],
+        expose_headers=["Content-Range", "Content-Length", "Content-Disposition", "ETag"],
+        max_age=600,
+    )
+    for module in _BLUEPRINTS:
+        app.register_blueprint(module.bp)
+    errors.register(app)
+    return app

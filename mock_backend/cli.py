@@ -1,0 +1,187 @@
+"""The `permanent-mock` command: start the mock and print everything a client needs to reach it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from mock_backend.app import create_app
+from mock_backend.config import Quirks, Settings
+from mock_backend.domain.seed import DEMO_EMAIL, DEMO_PASSWORD
+from mock_backend.server import bound_url, make_server
+from mock_backend.storage.database import SchemaMismatch
+from mock_backend.testing import mint_token
+
+DEFAULT_DATA_DIR = ".permanent-mock"
+#: The token printed at start-up lives a day, so it survives a working session.
+PRINTED_TOKEN_TTL = 24 * 3600
+
+
+def _parse_quirks(values: tuple[str, ...]) -> dict[str, bool]:
+    switches: dict[str, bool] = {}
+    for value in values:
+        name, _, state = value.partition("=")
+        if state.lower() not in ("on", "off", "true", "false", "1", "0"):
+            raise click.BadParameter(f"{value!r}: use NAME=on or NAME=off", param_hint="--quirk")
+        switches[name.strip()] = state.lower() in ("on", "true", "1")
+    return switches
+
+
+def banner(base: str, settings: Settings, token: str) -> str:
+    """Return the start-up text: URLs, the demo login, a token, the SFTP environment block, the quirks."""
+    quirks = ", ".join(f"{name}={'on' if getattr(settings.quirks, name) else 'off'}" for name in Quirks.names())
+    storage = f"data directory {settings.data_dir}" if settings.data_dir else "ephemeral (nothing is kept)"
+    return f"""\
+permanent-mock is serving on {base}  ({storage})
+
+  PHP API (SDK baseUrl)        {base}/api
+  Stela API (SDK stelaBaseUrl) {base}/api/v2
+  FusionAuth                   {base}/fusionauth
+  OpenAPI contract             {base}/openapi.json
+  Deletion audit log           {base}/_mock/deletions
+
+Demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}
+Bearer token for {DEMO_EMAIL} (valid {PRINTED_TOKEN_TTL // 3600} h):
+  {token}
+
+Environment for PermanentOrg/sftp-service (add SSH_HOST_KEY_PATH and SSH_PORT):
+export FUSION_AUTH_HOST={base}/fusionauth
+export FUSION_AUTH_KEY={settings.fusionauth_api_key}
+export FUSION_AUTH_SFTP_CLIENT_ID={settings.fusionauth_client_id}
+export FUSION_AUTH_SFTP_CLIENT_SECRET={settings.fusionauth_client_secret}
+export PERMANENT_API_BASE_PATH={base}/api
+export STELA_API_BASE_PATH={base}/api/v2
+
+Quirks: {quirks}
+Press Ctrl+C to stop.
+"""
+
+
+@click.group()
+@click.version_option(package_name="permanent-mock")
+def main() -> None:
+    """A stateful local stand-in for Permanent.org's backend."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="0 picks a free port.",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=lambda: os.environ.get("PERMANENT_MOCK_DATA_DIR", DEFAULT_DATA_DIR),
+    show_default=f"$PERMANENT_MOCK_DATA_DIR or {DEFAULT_DATA_DIR}",
+    help="Where state and file bytes are kept between restarts.",
+)
+@click.option("--ephemeral", is_flag=True, help="Keep everything in a temporary directory, removed on exit.")
+@click.option(
+    "--database-url",
+    envvar="PERMANENT_MOCK_DATABASE_URL",
+    help="SQLAlchemy URL, e.g. postgresql+psycopg://…",
+)
+@click.option("--no-seed", is_flag=True, help="Start with an empty world instead of the demo accounts.")
+@click.option("--quirk", "quirks", multiple=True, metavar="NAME=on|off", help="Switch a quirk (repeatable).")
+@click.option("--access-token-ttl", default=3600, show_default=True, type=click.IntRange(1), help="Seconds.")
+@click.option(
+    "--download-url-ttl",
+    default=7 * 24 * 3600,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Seconds.",
+)
+@click.option(
+    "--processing-seconds",
+    default=2.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Simulated processing time.",
+)
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="REGEX",
+    help="Allowed browser origin (repeatable).",
+)
+@click.option("--enforce-deletion-gate", is_flag=True, help="Refuse deletes unless allowSftpDeletion is on.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["debug", "info", "warning", "error"]),
+)
+def serve(
+    host: str,
+    port: int,
+    data_dir: Path,
+    ephemeral: bool,
+    database_url: str | None,
+    no_seed: bool,
+    quirks: tuple[str, ...],
+    access_token_ttl: int,
+    download_url_ttl: int,
+    processing_seconds: float,
+    cors_origins: tuple[str, ...],
+    enforce_deletion_gate: bool,
+    threads: int,
+    log_level: str,
+) -> None:
+    """Start the mock (with the seeded demo world on first start) on a production WSGI server."""
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        quirk_set = Quirks().with_switches(_parse_quirks(quirks))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--quirk") from exc
+    settings = Settings(
+        data_dir=None if ephemeral else data_dir,
+        database_url=database_url,
+        seed=not no_seed,
+        quirks=quirk_set,
+        access_token_ttl=access_token_ttl,
+        download_url_ttl=download_url_ttl,
+        processing_seconds=processing_seconds,
+        enforce_deletion_gate=enforce_deletion_gate,
+    )
+    if cors_origins:
+        settings = replace(settings, cors_origins=cors_origins)
+    try:
+        app = create_app(settings)
+    except SchemaMismatch as exc:
+        raise click.ClickException(str(exc)) from exc
+    server = make_server(app, host, port, threads)
+    base = bound_url(server, host)
+    token = mint_token(app, DEMO_EMAIL, PRINTED_TOKEN_TTL) if settings.seed else "(no seeded account: --no-seed)"
+    click.echo(banner(base, settings, token))
+    sys.stdout.flush()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.close()
+
+
+@main.command()
+@click.argument("email", default=DEMO_EMAIL)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=lambda: os.environ.get("PERMANENT_MOCK_DATA_DIR", DEFAULT_DATA_DIR),
+)
+@click.option("--ttl", default=PRINTED_TOKEN_TTL, show_default=True, type=click.IntRange(1))
+def token(email: str, data_dir: Path, ttl: int) -> None:
+    """Print a bearer token for an account of a data directory."""
+    app = create_app(Settings(data_dir=data_dir))
+    click.echo(mint_token(app, email, ttl))

@@ -1,0 +1,945 @@
+"""The mock's operations, named after the real API actions; every rule of the backend lives here.
+
+Where the mock differs from, or guesses at, the real backend, the method docstring says so and names
+the decision (D1–D7) or the section of the reference it follows.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import random
+import string
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from mock_backend.config import Settings
+from mock_backend.domain import filetypes, messages, naming
+from mock_backend.domain.clock import Clock, epoch
+from mock_backend.domain.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Unauthenticated,
+)
+from mock_backend.domain.models import (
+    FORMAT_ORIGINAL,
+    Account,
+    Archive,
+    Deletion,
+    File,
+    Folder,
+    FolderPage,
+    Item,
+    Record,
+    Role,
+    ShareLink,
+    Upload,
+)
+from mock_backend.domain.ports import BlobStore, BlobWriter, Repository, UnitOfWork
+from mock_backend.domain.security import Signer, check_password, hash_password
+
+#: Who may do what (decision D2, reference §12.3).
+CAN_CREATE = Role.CONTRIBUTOR
+CAN_DELETE = Role.EDITOR
+CAN_SHARE = Role.CURATOR
+
+#: Root layout of a new archive (reference §6.3): (display name, folder type).
+ROOT_CHILDREN = (
+    ("Apps", "type.folder.root.app"),
+    ("My Files", "type.folder.root.private"),
+    ("Public", "type.folder.root.public"),
+)
+_CHILD_TYPE = {
+    "type.folder.root.root": "type.folder.private",
+    "type.folder.root.private": "type.folder.private",
+    "type.folder.root.public": "type.folder.public",
+    "type.folder.root.app": "type.folder.app",
+}
+ACCESS_ROLES = frozenset(role.value for role in Role)
+REFRESH_TOKEN_TTL = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """A successful FusionAuth password login."""
+
+    account: Account
+    access_token: str
+    access_expires_at: datetime
+    refresh_token: str
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    """A successful OAuth refresh-token grant."""
+
+    account: Account
+    access_token: str
+    expires_in: int
+    refresh_token: str
+
+
+@dataclass(frozen=True)
+class PresignedPost:
+    """A presigned S3 POST: where the bytes go and the form fields that authorise them."""
+
+    key: str
+    fields: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ShareChanges:
+    """The fields updateShareLink may change; None leaves a field as it is."""
+
+    max_uses: int | None = None
+    preview: bool | None = None
+    auto_approve: bool | None = None
+    default_access_role: str | None = None
+    expires_at: datetime | None = None
+    clear_expiry: bool = False
+
+
+@dataclass(frozen=True)
+class Download:
+    """A verified download: the file and where its bytes are."""
+
+    file: File
+    path: Path
+
+
+class LoginFailed(Exception):
+    """FusionAuth login or token failures, carrying FusionAuth's status and error code."""
+
+    def __init__(self, status: int, code: str, description: str) -> None:
+        self.status = status
+        self.code = code
+        self.description = description
+        super().__init__(f"{status} {code}: {description}")
+
+
+class Backend:
+    """The state and rules of one mock instance, over a unit of work and a blob store."""
+
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWork,
+        blobs: BlobStore,
+        settings: Settings,
+        clock: Clock,
+        signer: Signer,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._uow = uow
+        self.blobs = blobs
+        self.settings = settings
+        self.clock = clock
+        self.signer = signer
+        self._rng = rng or random.SystemRandom()
+
+    # ------------------------------------------------------------------ auth
+    def authenticate(self, token: str | None) -> Account:
+        """Return the account a bearer token belongs to.
+
+        Raises:
+            Unauthenticated: no token, a token the mock did not issue, or an expired one (D2: 401).
+        """
+        if not token:
+            raise Unauthenticated(messages.NOT_LOGGED_IN, "an Authorization: Bearer token is required")
+        claims = self.signer.read_token(token)
+        if claims is None:
+            raise Unauthenticated(messages.TOKEN_MISMATCH, "the bearer token is not valid")
+        if epoch(self.clock.now()) >= claims.expires_at:
+            raise Unauthenticated(messages.TOKEN_EXPIRED, "the bearer token has expired")
+        with self._uow() as repo:
+            account = repo.account(claims.account_id)
+        if account is None:
+            raise Unauthenticated(messages.TOKEN_MISMATCH, "the token's account no longer exists")
+        return account
+
+    def authenticate_optional(self, token: str | None) -> Account | None:
+        """Return the token's account, or None: Stela treats a missing or bad token as anonymous (§8.1)."""
+        try:
+            return self.authenticate(token)
+        except Unauthenticated:
+            return None
+
+    def login(self, *, api_key: str | None, application_id: str, login_id: str, password: str) -> LoginResult:
+        """FusionAuth `POST /api/login`: check the API key, application and password.
+
+        Raises:
+            LoginFailed: 401 wrong API key, 400 unknown application, 404 unknown user or wrong password
+                (FusionAuth's Login API answers 404 for both, sftp-service.md §4.2).
+        """
+        if api_key != self.settings.fusionauth_api_key:
+            raise LoginFailed(401, "[invalid]apiKey", "the Authorization header must be the API key")
+        if application_id != self.settings.fusionauth_client_id:
+            raise LoginFailed(400, "[invalid]applicationId", "the applicationId is not a known application")
+        now = self.clock.now()
+        with self._uow(write=True) as repo:
+            found = repo.account_by_email(login_id)
+            if found is None or not check_password(password, found[1]):
+                raise LoginFailed(404, "[LoginFailed]", "the login id or password is wrong")
+            account = found[0]
+            refresh = self._random_token(48)
+            repo.add_refresh_token(refresh, account.id, application_id, now + REFRESH_TOKEN_TTL)
+            repo.commit()
+        access = self._issue(account, application_id)
+        return LoginResult(
+            account=account,
+            access_token=access,
+            access_expires_at=now + timedelta(seconds=self.settings.access_token_ttl),
+            refresh_token=refresh,
+        )
+
+    def refresh_grant(self, *, refresh_token: str, client_id: str, client_secret: str) -> TokenGrant:
+        """FusionAuth `POST /oauth2/token` with `grant_type=refresh_token`.
+
+        Raises:
+            LoginFailed: 401 invalid_client for a wrong client id or secret, 400 invalid_grant for an
+                unknown, expired or other-client refresh token.
+        """
+        settings = self.settings
+        if client_id != settings.fusionauth_client_id or client_secret != settings.fusionauth_client_secret:
+            raise LoginFailed(401, "invalid_client", "client authentication failed")
+        with self._uow() as repo:
+            found = repo.refresh_token(refresh_token)
+            account = repo.account(found[0]) if found else None
+        if found is None or account is None or found[1] != client_id or found[2] <= self.clock.now():
+            raise LoginFailed(400, "invalid_grant", "the refresh token is invalid or expired")
+        return TokenGrant(
+            account=account,
+            access_token=self._issue(account, client_id),
+            expires_in=settings.access_token_ttl,
+            refresh_token=refresh_token,
+        )
+
+    def mint_token(self, email: str, ttl: int | None = None) -> str:
+        """Return an access token for an account, without a password (CLI and tests).
+
+        Raises:
+            NotFound: no account has that e-mail address.
+        """
+        with self._uow() as repo:
+            found = repo.account_by_email(email)
+        if found is None:
+            raise NotFound(messages.UNKNOWN_ROUTE, f"no account {email!r}")
+        return self._issue(found[0], self.settings.fusionauth_client_id, ttl)
+
+    def _issue(self, account: Account, audience: str, ttl: int | None = None) -> str:
+        return self.signer.issue_token(
+            account_id=account.id,
+            subject=account.subject,
+            email=account.email,
+            audience=audience,
+            now=self.clock.now(),
+            ttl=self.settings.access_token_ttl if ttl is None else ttl,
+        )
+
+    # ------------------------------------------------------------------ provisioning (seed, tests)
+    def create_account(
+        self, *, email: str, password: str, full_name: str, allow_sftp_deletion: bool = False
+    ) -> Account:
+        """Create an account that can log in through FusionAuth (there is no public API for this)."""
+        subject = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+        with self._uow(write=True) as repo:
+            account = repo.add_account(
+                email=email,
+                full_name=full_name,
+                password_hash=hash_password(password),
+                subject=subject,
+                allow_sftp_deletion=allow_sftp_deletion,
+                now=self.clock.now(),
+            )
+            repo.commit()
+        return account
+
+    def create_archive(self, owner: Account, full_name: str, type: str = "type.archive.person") -> Archive:
+        """Create an archive owned by `owner`, with the real root layout (reference §6.3)."""
+        now = self.clock.now()
+        with self._uow(write=True) as repo:
+            archive = repo.add_archive(full_name=full_name, type=type, now=now)
+            repo.add_membership(owner.id, archive.id, Role.OWNER)
+            if owner.default_archive_id is None:
+                repo.set_default_archive(owner.id, archive.id)
+            root = repo.add_folder(
+                archive_id=archive.id,
+                archive_nbr=repo.next_item_nbr(archive.id),
+                parent=None,
+                display_name="Archive Root",
+                download_name="Archive Root",
+                type="type.folder.root.root",
+                now=now,
+            )
+            for name, folder_type in ROOT_CHILDREN:
+                repo.add_folder(
+                    archive_id=archive.id,
+                    archive_nbr=repo.next_item_nbr(archive.id),
+                    parent=root,
+                    display_name=name,
+                    download_name=name,
+                    type=folder_type,
+                    now=now,
+                )
+            repo.commit()
+        return replace(archive, role=Role.OWNER)
+
+    def add_member(self, archive: Archive, account: Account, role: Role) -> None:
+        """Give `account` a role in `archive`."""
+        with self._uow(write=True) as repo:
+            repo.add_membership(account.id, archive.id, role)
+            repo.commit()
+
+    def import_files(self, caller: Account, *, parent_folder_id: int, files: list[tuple[str, bytes]]) -> list[Record]:
+        """Store named bytes as records in one folder directly, skipping the presigned-POST round trip.
+
+        Names are de-duplicated like registerRecord does; everything happens in one unit of work.
+        """
+        stored = []
+        for name, data in files:
+            key = f"mock/imported/{uuid.UUID(int=self._rng.getrandbits(128), version=4)}"
+            size, md5 = self.blobs.put(key, iter([data]))
+            stored.append((name, key, size, md5))
+        now = self.clock.now()
+        records = []
+        with self._uow(write=True) as repo:
+            parent = self._folder(repo, caller, parent_folder_id, CAN_CREATE)
+            for name, key, size, md5 in stored:
+                self._check_name("name", name)
+                wanted = naming.record_download_name(name, name)
+                download_name = self._unique_name(repo, parent, wanted, fail_on_duplicate=False)
+                record = repo.add_record(
+                    archive_id=parent.archive_id,
+                    archive_nbr=repo.next_item_nbr(parent.archive_id),
+                    parent=parent,
+                    display_name=name,
+                    download_name=download_name,
+                    upload_file_name=name,
+                    type=filetypes.record_type(name),
+                    size=size,
+                    meta_token=self._meta_token(),
+                    uploaded_by=caller.id,
+                    ready_at=now,
+                    now=now,
+                )
+                original = repo.add_file(
+                    record_id=record.id,
+                    format=FORMAT_ORIGINAL,
+                    size=size,
+                    content_type=filetypes.content_type(download_name, None),
+                    md5=md5,
+                    blob_key=key,
+                    now=now,
+                )
+                records.append(replace(record, files=(original,)))
+            repo.add_to_folder_sizes(parent.id, sum(r.size for r in records), now)
+            repo.commit()
+        return records
+
+    def root_child(self, archive_id: int, display_name: str) -> Folder:
+        """Return a root folder of an archive by name (My Files, Public, Apps).
+
+        Raises:
+            NotFound: no such archive or root folder.
+        """
+        with self._uow() as repo:
+            root = repo.root_folder(archive_id)
+            found = [c for c in repo.children(root) if isinstance(c, Folder)] if root else []
+        for folder in found:
+            if folder.display_name == display_name:
+                return folder
+        raise NotFound(messages.FOLDER_LOOKUP, f"archive {archive_id} has no root folder {display_name!r}")
+
+    # ------------------------------------------------------------------ account and archives
+    def get_authenticated_account(self, caller: Account) -> Account:
+        """`account/getAuthenticatedAccount`: the caller's account as stored now."""
+        with self._uow() as repo:
+            account = repo.account(caller.id)
+        if account is None:
+            raise Unauthenticated(messages.TOKEN_MISMATCH, "the token's account no longer exists")
+        return account
+
+    def set_allow_sftp_deletion(self, caller: Account, allowed: bool) -> Account:
+        """Switch the caller's deletion gate (the settings page of the real web app)."""
+        with self._uow(write=True) as repo:
+            account = repo.set_allow_sftp_deletion(caller.id, allowed, self.clock.now())
+            repo.commit()
+        return account
+
+    def get_all_archives(self, caller: Account) -> list[Archive]:
+        """`archive/getAllArchives`: every archive the caller is a member of, with its role."""
+        with self._uow() as repo:
+            return repo.archives_of(caller.id)
+
+    def get_root(self, caller: Account, archive_id: int) -> tuple[Folder, list[Item]]:
+        """`folder/getRoot`: the archive's root folder and its children.
+
+        Raises:
+            NotFound: the archive does not exist or the caller is not a member (`error.archive.lookup`).
+        """
+        with self._uow() as repo:
+            if repo.role(caller.id, archive_id) is None:
+                raise NotFound(messages.ARCHIVE_LOOKUP, f"archive {archive_id} not found")
+            root = repo.root_folder(archive_id)
+            if root is None:
+                raise NotFound(messages.ARCHIVE_LOOKUP, f"archive {archive_id} has no root")
+            return root, repo.children(root)
+
+    def get_with_children(self, caller: Account, folder_id: int, archive_id: int) -> tuple[Folder, list[Item]]:
+        """`folder/getWithChildren`: a folder and its direct children.
+
+        Raises:
+            NotFound: unknown, deleted or invisible folder, or one outside `archive_id`.
+        """
+        with self._uow() as repo:
+            folder = self._folder(repo, caller, folder_id, Role.VIEWER)
+            if folder.archive_id != archive_id:
+                raise NotFound(messages.FOLDER_LOOKUP, f"folder {folder_id} is not in archive {archive_id}")
+            return folder, repo.children(folder)
+
+    # ------------------------------------------------------------------ folders
+    def create_folder(
+        self, caller: Account, *, display_name: str, parent_folder_id: int, fail_on_duplicate: bool
+    ) -> Folder:
+        """`folder/post`: create a folder, de-duplicating its downloadName (§10).
+
+        Raises:
+            InvalidInput: an empty or unusable name.
+            NotFound: the parent is unknown or invisible.
+            PermissionDenied: the caller's role is below contributor.
+            Conflict: `failOnDuplicateName` is true and a sibling already has the name.
+        """
+        self._check_name("displayName", display_name)
+        with self._uow(write=True) as repo:
+            parent = self._folder(repo, caller, parent_folder_id, CAN_CREATE)
+            name = self._unique_name(repo, parent, display_name, fail_on_duplicate)
+            folder = repo.add_folder(
+                archive_id=parent.archive_id,
+                archive_nbr=repo.next_item_nbr(parent.archive_id),
+                parent=parent,
+                display_name=display_name,
+                download_name=name,
+                type=_CHILD_TYPE.get(parent.type, parent.type),
+                now=self.clock.now(),
+            )
+            repo.commit()
+            return folder
+
+    def delete_folder(self, caller: Account, folder_id: int) -> None:
+        """`folder/delete`: hard-delete a folder, its whole subtree and their blobs (§6.6).
+
+        Raises:
+            NotFound: unknown, deleted or invisible folder.
+            PermissionDenied: role below editor, a root folder, or the deletion gate when enforced.
+        """
+        with self._uow(write=True) as repo:
+            folder = self._folder(repo, caller, folder_id, CAN_DELETE)
+            if folder.is_root:
+                raise PermissionDenied(messages.NO_UNLINK_ROOT, "root folders cannot be deleted")
+            self._check_deletion_gate(repo, caller)
+            folders, records = repo.subtree(folder)
+            self._audit(repo, caller, folder, folders, records)
+            repo.add_to_folder_sizes(folder.parent_id, -folder.size, self.clock.now())
+            repo.delete_items(folders, records)
+            repo.commit()
+        self._drop_blobs(records)
+
+    # ------------------------------------------------------------------ records
+    def get_record(self, caller: Account, record_id: int, archive_id: int) -> Record:
+        """`record/get`: a record with its files.
+
+        Raises:
+            NotFound: unknown, deleted or invisible record, or one outside `archive_id`.
+        """
+        with self._uow() as repo:
+            record = self._record(repo, caller, record_id, Role.VIEWER)
+        if record.archive_id != archive_id:
+            raise NotFound(messages.RECORD_LOOKUP, f"record {record_id} is not in archive {archive_id}")
+        return record
+
+    def get_presigned_url(
+        self,
+        caller: Account,
+        *,
+        display_name: str,
+        parent_folder_id: int,
+        upload_file_name: str,
+        file_type: str,
+        size: int,
+    ) -> PresignedPost:
+        """`record/getPresignedUrl`: issue a presigned POST like upload-service does (§7.3).
+
+        Raises:
+            InvalidInput: empty names or type, or a size above the upload limit.
+            NotFound: the parent is unknown or invisible.
+            PermissionDenied: role below contributor.
+        """
+        self._check_name("displayName", display_name)
+        self._check_name("uploadFileName", upload_file_name)
+        if not file_type.strip():
+            raise InvalidInput(messages.VALIDATION_EMPTY, "fileType must not be empty")
+        if size > self.settings.max_upload_bytes:
+            raise InvalidInput(messages.INVALID_REQUEST, f"size exceeds {self.settings.max_upload_bytes} bytes")
+        now = self.clock.now()
+        key = f"mock/unprocessed/{uuid.UUID(int=self._rng.getrandbits(128), version=4)}"
+        expires = now + timedelta(seconds=self.settings.upload_url_ttl)
+        with self._uow(write=True) as repo:
+            self._folder(repo, caller, parent_folder_id, CAN_CREATE)
+            repo.add_upload(
+                Upload(
+                    key=key,
+                    account_id=caller.id,
+                    parent_folder_id=parent_folder_id,
+                    display_name=display_name,
+                    upload_file_name=upload_file_name,
+                    file_type=file_type,
+                    size=size,
+                    expires_at=expires,
+                )
+            )
+            repo.commit()
+        return PresignedPost(key=key, fields=self._post_fields(key, file_type, size, now, expires))
+
+    def _post_fields(self, key: str, file_type: str, size: int, now: datetime, expires: datetime) -> dict[str, str]:
+        bucket = self.settings.bucket
+        date = now.strftime("%Y%m%dT%H%M%SZ")
+        credential = f"MOCKACCESSKEY/{now:%Y%m%d}/us-west-2/s3/aws4_request"
+        policy = {
+            "expiration": expires.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "conditions": [
+                ["eq", "$Content-Type", file_type],
+                ["content-length-range", 0, size],
+                {"bucket": bucket},
+                {"X-Amz-Algorithm": "AWS4-HMAC-SHA256"},
+                {"X-Amz-Credential": credential},
+                {"X-Amz-Date": date},
+                {"key": key},
+            ],
+        }
+        encoded = base64.b64encode(json.dumps(policy, separators=(",", ":")).encode()).decode()
+        # Field order follows @aws-sdk/s3-presigned-post v3 (reference §7.3); the SDK posts them in order.
+        return {
+            "bucket": bucket,
+            "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+            "X-Amz-Credential": credential,
+            "X-Amz-Date": date,
+            "key": key,
+            "Policy": encoded,
+            "X-Amz-Signature": self.signer.sign_hex(encoded),
+        }
+
+    def receive_upload(self, bucket: str, fields: dict[str, str], blob: BlobWriter) -> None:
+        """The presigned-POST target: check the form against the signed policy, then keep the bytes.
+
+        S3 refuses a POST whose policy is unsigned, expired or unmet; the mock does the same (§7.4).
+        The caller has streamed the `file` part into `blob`; it is kept only if everything holds.
+
+        Raises:
+            InvalidInput: missing fields or no file part (`error.upload.malformed`), or a body over the
+                declared size (`error.upload.too_large`).
+            PermissionDenied: bad signature, expired policy, or an unmet condition.
+            NotFound: the bucket or key was never issued.
+        """
+        try:
+            self._check_post(bucket, fields, blob)
+        except BaseException:
+            blob.discard()
+            raise
+
+    def _check_post(self, bucket: str, fields: dict[str, str], blob: BlobWriter) -> None:
+        lowered = {name.lower(): value for name, value in fields.items()}
+        if bucket != self.settings.bucket:
+            raise NotFound(messages.UPLOAD_MALFORMED, f"no bucket {bucket!r}")
+        missing = [name for name in ("key", "policy", "x-amz-signature") if name not in lowered]
+        if missing:
+            raise InvalidInput(messages.UPLOAD_MALFORMED, f"missing form field(s): {', '.join(missing)}")
+        if "file" not in lowered:
+            raise InvalidInput(messages.UPLOAD_MALFORMED, "the form has no file part")
+        policy_text = lowered["policy"]
+        if self.signer.sign_hex(policy_text) != lowered["x-amz-signature"]:
+            raise PermissionDenied(messages.UPLOAD_SIGNATURE, "the policy signature does not match")
+        try:
+            policy = json.loads(base64.b64decode(policy_text, validate=True))
+            expiration = datetime.strptime(policy["expiration"], "%Y-%m-%dT%H:%M:%S.000Z")
+            conditions = list(policy["conditions"])
+        except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+            raise InvalidInput(messages.UPLOAD_MALFORMED, "the policy is not a valid policy document") from exc
+        if self.clock.now() >= expiration:
+            raise PermissionDenied(messages.UPLOAD_EXPIRED, "the presigned POST has expired")
+        for condition in conditions:
+            self._check_condition(condition, lowered, blob.size)
+        with self._uow(write=True) as repo:
+            upload = repo.upload(lowered["key"])
+            if upload is None or upload.registered:
+                raise NotFound(messages.UPLOAD_MALFORMED, "no upload is pending under that key")
+            blob.keep(upload.key)
+            repo.save_upload(replace(upload, received_size=blob.size, md5=blob.md5()))
+            repo.commit()
+
+    @staticmethod
+    def _check_condition(condition: object, fields: dict[str, str], size: int) -> None:
+        if isinstance(condition, dict):
+            for name, value in condition.items():
+                if name.lower() != "bucket" and fields.get(name.lower()) != value:
+                    raise PermissionDenied(messages.UPLOAD_POLICY, f"policy condition failed: {name}")
+        elif isinstance(condition, list) and condition and condition[0] == "eq":
+            name = str(condition[1]).lstrip("$").lower()
+            if fields.get(name) != condition[2]:
+                raise PermissionDenied(
+                    messages.UPLOAD_POLICY,
+                    f"policy condition failed: {condition[1]} must be {condition[2]!r}",
+                )
+        elif (
+            isinstance(condition, list)
+            and condition
+            and condition[0] == "content-length-range"
+            and not condition[1] <= size <= condition[2]
+        ):
+            raise InvalidInput(
+                messages.UPLOAD_TOO_LARGE,
+                f"the file has {size} bytes; the policy allows {condition[2]}",
+            )
+
+    def register_record(
+        self,
+        caller: Account,
+        *,
+        s3_url: str,
+        display_name: str,
+        parent_folder_id: int,
+        upload_file_name: str,
+        size: int,
+        file_type: str | None,
+        fail_on_duplicate: bool,
+    ) -> Record:
+        """`record/registerRecord`: turn a received upload into a record with its original file (D6).
+
+        Raises:
+            InvalidInput: an `s3url` the mock did not issue to the caller, or that received nothing
+                (`error.validate.destination_url`); empty names.
+            NotFound: the parent is unknown or invisible.
+            PermissionDenied: role below contributor.
+            Conflict: `failOnDuplicateName` is true and a sibling already has the name.
+        """
+        del size  # the record takes the size S3 received, not the declared one
+        self._check_name("displayName", display_name)
+        self._check_name("uploadFileName", upload_file_name)
+        key = self._key_of(s3_url)
+        now = self.clock.now()
+        with self._uow(write=True) as repo:
+            upload = repo.upload(key) if key else None
+            if upload is None or upload.account_id != caller.id or upload.registered:
+                raise InvalidInput(messages.DESTINATION_URL, "s3url is not an upload this account was issued")
+            if upload.received_size is None or upload.md5 is None:
+                raise InvalidInput(messages.DESTINATION_URL, "nothing was uploaded to s3url")
+            parent = self._folder(repo, caller, parent_folder_id, CAN_CREATE)
+            wanted = naming.record_download_name(display_name, upload_file_name)
+            name = self._unique_name(repo, parent, wanted, fail_on_duplicate)
+            record = repo.add_record(
+                archive_id=parent.archive_id,
+                archive_nbr=repo.next_item_nbr(parent.archive_id),
+                parent=parent,
+                display_name=display_name,
+                download_name=name,
+                upload_file_name=upload_file_name,
+                type=filetypes.record_type(upload_file_name),
+                size=upload.received_size,
+                meta_token=self._meta_token(),
+                uploaded_by=caller.id,
+                ready_at=now + timedelta(seconds=self.settings.processing_seconds),
+                now=now,
+            )
+            original = repo.add_file(
+                record_id=record.id,
+                format=FORMAT_ORIGINAL,
+                size=upload.received_size,
+                content_type=filetypes.content_type(name, file_type or upload.file_type),
+                md5=upload.md5,
+                blob_key=upload.key,
+                now=now,
+            )
+            repo.add_to_folder_sizes(parent.id, upload.received_size, now)
+            repo.save_upload(replace(upload, registered=True))
+            repo.commit()
+        return replace(record, files=(original,))
+
+    def _key_of(self, s3_url: str) -> str | None:
+        prefix = f"/s3/{self.settings.bucket}/"
+        path = urlsplit(s3_url).path
+        return unquote(path[len(prefix) :]) if path.startswith(prefix) else None
+
+    def delete_record(self, caller: Account, record_id: int) -> None:
+        """`record/delete`: hard-delete a record and its blobs.
+
+        Raises:
+            NotFound: unknown, deleted or invisible record.
+            PermissionDenied: role below editor, or the deletion gate when enforced.
+        """
+        with self._uow(write=True) as repo:
+            record = self._record(repo, caller, record_id, CAN_DELETE)
+            self._check_deletion_gate(repo, caller)
+            self._audit(repo, caller, record, [], [record])
+            repo.add_to_folder_sizes(record.parent_id, -record.size, self.clock.now())
+            repo.delete_items([], [record])
+            repo.commit()
+        self._drop_blobs([record])
+
+    # ------------------------------------------------------------------ share links
+    def generate_share_link(
+        self,
+        caller: Account,
+        *,
+        link_id: int,
+        max_uses: int | None,
+        preview: bool | None,
+        default_access_role: str | None,
+    ) -> ShareLink:
+        """`share/generateShareLink`: idempotent per item — an existing link is returned unchanged (§6.11).
+
+        Raises:
+            InvalidInput: an unknown access role, or a root folder.
+            NotFound: the item is unknown or invisible.
+            PermissionDenied: role below curator.
+        """
+        role = self._check_role_value(default_access_role)
+        with self._uow(write=True) as repo:
+            item = repo.item_by_link(link_id)
+            if item is None or repo.role(caller.id, item.archive_id) is None:
+                raise NotFound(messages.SHARE_LOOKUP, f"no folder or record with folder_linkId {link_id}")
+            self._require(repo, caller, item.archive_id, CAN_SHARE)
+            if isinstance(item, Folder) and item.is_root:
+                raise InvalidInput("warning.share.root_folder", "root folders cannot be shared")
+            existing = repo.share_for_link(link_id)
+            if existing is not None:
+                return existing
+            share = repo.add_share(
+                link_id=link_id,
+                account_id=caller.id,
+                archive_id=item.archive_id,
+                url_token=f"{self._rng.getrandbits(256):064x}",
+                max_uses=max_uses or 0,
+                preview=bool(preview),
+                default_access_role=role or Role.VIEWER.value,
+                now=self.clock.now(),
+            )
+            repo.commit()
+            return share
+
+    def update_share_link(self, caller: Account, share_id: int, changes: ShareChanges) -> ShareLink:
+        """`share/updateShareLink`: persist the given fields.
+
+        Raises:
+            InvalidInput: an unknown access role.
+            NotFound: the link is unknown or in an archive the caller cannot see.
+            PermissionDenied: role below curator.
+        """
+        role = self._check_role_value(changes.default_access_role)
+        with self._uow(write=True) as repo:
+            share = repo.share(share_id)
+            if share is None or repo.role(caller.id, share.archive_id) is None:
+                raise NotFound(messages.SHARE_LOOKUP, f"share link {share_id} not found")
+            self._require(repo, caller, share.archive_id, CAN_SHARE)
+            updated = replace(
+                share,
+                max_uses=share.max_uses if changes.max_uses is None else changes.max_uses,
+                preview=share.preview if changes.preview is None else changes.preview,
+                auto_approve=share.auto_approve if changes.auto_approve is None else changes.auto_approve,
+                default_access_role=role or share.default_access_role,
+                expires_at=None if changes.clear_expiry else (changes.expires_at or share.expires_at),
+                updated_at=self.clock.now(),
+            )
+            updated = repo.update_share(updated)
+            repo.commit()
+            return updated
+
+    @staticmethod
+    def _check_role_value(role: str | None) -> str | None:
+        if role is not None and role not in ACCESS_ROLES:
+            raise InvalidInput(messages.INVALID_REQUEST, f"defaultAccessRole must be one of {sorted(ACCESS_ROLES)}")
+        return role
+
+    # ------------------------------------------------------------------ Stela
+    def stela_folders(self, caller: Account | None, folder_ids: list[int]) -> list[Folder]:
+        """Stela `GET /folder`: the visible folders among the ids; an anonymous caller sees none (D3)."""
+        if caller is None:
+            return []
+        with self._uow() as repo:
+            found = repo.folders(folder_ids)
+            return [f for f in found if repo.role(caller.id, f.archive_id) is not None]
+
+    def stela_children(self, caller: Account | None, folder_id: int, page_size: int, cursor: int | None) -> FolderPage:
+        """Stela `GET /folder/{id}/children`: one cursor page in the parent's sort order (§8.3).
+
+        The page is found by key, so it costs O(page size) whatever the folder's size.
+
+        Raises:
+            NotFound: the folder is unknown or invisible to the caller.
+            InvalidInput: the cursor is not a child of the folder.
+        """
+        with self._uow() as repo:
+            folder = repo.folder(folder_id)
+            if folder is None or caller is None or repo.role(caller.id, folder.archive_id) is None:
+                raise NotFound(messages.FOLDER_LOOKUP, "Folder not found")
+            if cursor is not None:
+                anchor = repo.item_by_link(cursor)
+                if anchor is None or anchor.parent_id != folder.id:
+                    raise InvalidInput(messages.INVALID_REQUEST, '"cursor" must be a child of the folder')
+            items = repo.children_page(folder, cursor, page_size)
+            return FolderPage(
+                folder=folder,
+                items=items,
+                total=repo.count_children(folder.id),
+                page_size=page_size,
+            )
+
+    @staticmethod
+    def total_pages(page: FolderPage) -> int:
+        """Return Stela's `totalPages`: ceil(children / pageSize)."""
+        return math.ceil(page.total / page.page_size)
+
+    # ------------------------------------------------------------------ downloads
+    def download_signature(self, file_id: int, expires: int, disposition: str | None) -> str:
+        """Return the signature a download URL carries (CloudFront-style, D7)."""
+        return self.signer.sign("download", str(file_id), str(expires), disposition or "")
+
+    def download_expiry(self) -> int:
+        """Return the `Expires` of a download URL signed now."""
+        return epoch(self.clock.now()) + self.settings.download_url_ttl
+
+    def resolve_download(self, file_id: int, expires: str, signature: str, disposition: str | None) -> Download:
+        """Verify a signed download URL and return the file behind it (D7).
+
+        Raises:
+            PermissionDenied: a tampered or expired URL (`error.file.signature` / `error.file.expired`).
+            NotFound: the file was deleted.
+        """
+        if not expires.isdigit() or not self.signer.verify(
+            signature, "download", str(file_id), expires, disposition or ""
+        ):
+            raise PermissionDenied(messages.FILE_SIGNATURE, "the URL signature does not match")
+        if epoch(self.clock.now()) >= int(expires):
+            raise PermissionDenied(messages.FILE_EXPIRED, "the URL has expired")
+        with self._uow() as repo:
+            found = repo.file(file_id)
+        if found is None or not self.blobs.exists(found.blob_key):
+            raise NotFound(messages.FILE_LOOKUP, f"file {file_id} not found")
+        return Download(file=found, path=self.blobs.path(found.blob_key))
+
+    # ------------------------------------------------------------------ audit
+    def deletions(self, account_id: int | None = None, limit: int = 1000) -> list[Deletion]:
+        """Return the deletion audit log, newest first."""
+        with self._uow() as repo:
+            return repo.deletions(account_id, limit)
+
+    # ------------------------------------------------------------------ helpers
+    def _folder(self, repo: Repository, caller: Account, folder_id: int, needed: Role) -> Folder:
+        folder = repo.folder(folder_id)
+        if folder is None or repo.role(caller.id, folder.archive_id) is None:
+            raise NotFound(messages.FOLDER_LOOKUP, f"folder {folder_id} not found")
+        self._require(repo, caller, folder.archive_id, needed)
+        return folder
+
+    def _record(self, repo: Repository, caller: Account, record_id: int, needed: Role) -> Record:
+        record = repo.record(record_id)
+        if record is None or repo.role(caller.id, record.archive_id) is None:
+            raise NotFound(messages.RECORD_LOOKUP, f"record {record_id} not found")
+        self._require(repo, caller, record.archive_id, needed)
+        return record
+
+    @staticmethod
+    def _require(repo: Repository, caller: Account, archive_id: int, needed: Role) -> None:
+        role = repo.role(caller.id, archive_id)
+        if role is None or not role.allows(needed):
+            have = role.value if role else "none"
+            raise PermissionDenied(
+                messages.NO_ACTION_PERMISSION,
+                f"this needs {needed.value} or above; the caller is {have}",
+            )
+
+    def _check_deletion_gate(self, repo: Repository, caller: Account) -> None:
+        if not self.settings.enforce_deletion_gate:
+            return
+        account = repo.account(caller.id)
+        if account is None or not account.allow_sftp_deletion:
+            raise PermissionDenied(messages.NO_ACTION_PERMISSION, "deletion is not enabled for this account")
+
+    @staticmethod
+    def _check_name(field: str, value: str) -> None:
+        problem = naming.check_name(value)
+        if problem is not None:
+            key = messages.VALIDATION_EMPTY if not value.strip() else messages.INVALID_REQUEST
+            raise InvalidInput(key, f"{field} {problem}")
+
+    @staticmethod
+    def _unique_name(repo: Repository, parent: Folder, wanted: str, fail_on_duplicate: bool) -> str:
+        base, _ = naming.suffix_base(wanted)
+        taken = repo.names_like(parent.id, base)
+        if wanted in taken and fail_on_duplicate:
+            raise Conflict(messages.DUPLICATE_NAME, f"an item named {wanted!r} already exists in this folder")
+        return naming.deduplicate(wanted, taken)
+
+    def _audit(
+        self,
+        repo: Repository,
+        caller: Account,
+        target: Item,
+        folders: list[Folder],
+        records: list[Record],
+    ) -> None:
+        now = self.clock.now()
+        base = "/".join(a.download_name for a in repo.ancestors(target.parent_id))
+        archive = next((a for a in repo.archives_of(caller.id) if a.id == target.archive_id), None)
+        prefix = f"/{archive.full_name if archive else target.archive_id}/{base}".rstrip("/")
+        paths = _subtree_paths(target, folders, records, prefix)
+        items: list[Item] = [*folders, *records]
+        for item in items:
+            repo.add_deletion(
+                account_id=caller.id,
+                archive_id=item.archive_id,
+                item_type="folder" if isinstance(item, Folder) else "record",
+                item_id=item.id,
+                link_id=item.link_id,
+                path=paths[item.link_id],
+                size=item.size,
+                deleted_at=now,
+                deleted_with_link_id=target.link_id,
+            )
+
+    def _drop_blobs(self, records: list[Record]) -> None:
+        for record in records:
+            for file in record.files:
+                self.blobs.delete(file.blob_key)
+
+    def _meta_token(self) -> str:
+        alphabet = string.ascii_uppercase + string.digits
+        return "".join(self._rng.choice(alphabet) for _ in range(10))
+
+    def _random_token(self, length: int) -> str:
+        alphabet = string.ascii_letters + string.digits + "-_"
+        return "".join(self._rng.choice(alphabet) for _ in range(length))
+
+
+def _subtree_paths(target: Item, folders: list[Folder], records: list[Record], prefix: str) -> dict[int, str]:
+    """Return the path of every deleted item, keyed by folder_linkId, given the target's parent path."""
+    by_id = {f.id: f for f in folders}
+    paths: dict[int, str] = {}
+
+    def path_of(item: Item) -> str:
+        if item.link_id in paths:
+            return paths[item.link_id]
+        parent = by_id.get(item.parent_id) if item.parent_id is not None and item is not target else None
+        head = path_of(parent) if parent is not None else prefix
+        paths[item.link_id] = f"{head}/{item.download_name}"
+        return paths[item.link_id]
+
+    every: list[Item] = [*folders, *records]
+    for item in every:
+        path_of(item)
+    return paths

@@ -1,0 +1,63 @@
+"""Domain errors; each carries a message key, and `api.errors` maps its class to an HTTP status.
+
+Tree::
+
+    DomainError
+    ├── InvalidInput        bad or missing input
+    ├── Unauthenticated     no, bad or expired token
+    ├── PermissionDenied    authenticated but not allowed
+    ├── NotFound            unknown, deleted or invisible item
+    ├── Conflict            duplicate name with failOnDuplicateName
+    └── RangeNotSatisfiable a download range outside the file
+"""
+
+from __future__ import annotations
+
+from mock_backend.domain import messages
+
+
+class DomainError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+    default_key: str = messages.INTERNAL
+
+    def __init__(self, key: str | None = None, detail: str = "") -> None:
+        self.key = key or self.default_key
+        self.detail = detail
+        super().__init__(f"{self.key}: {detail}" if detail else self.key)
+
+
+class InvalidInput(DomainError):
+    """The request is malformed, has a wrong type, or misses a required value."""
+
+    default_key = messages.INVALID_REQUEST
+
+
+class Unauthenticated(DomainError):
+    """No valid credentials were presented."""
+
+    default_key = messages.NOT_LOGGED_IN
+
+
+class PermissionDenied(DomainError):
+    """The caller is known but may not do this."""
+
+    default_key = messages.NO_ACTION_PERMISSION
+
+
+class NotFound(DomainError):
+    """The thing does not exist or the caller cannot see it."""
+
+    default_key = messages.UNKNOWN_ROUTE
+
+
+class Conflict(DomainError):
+    """The request clashes with existing state (a duplicate name)."""
+
+    default_key = messages.DUPLICATE_NAME
+
+
+class RangeNotSatisfiable(DomainError):
+    """A byte range lies outside the file."""
+
+    default_key = messages.RANGE_NOT_SATISFIABLE

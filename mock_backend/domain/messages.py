@@ -1,0 +1,41 @@
+"""Every message key the mock answers with, in one place so tests import rather than retype them.
+
+Keys come from the real catalogue (`web-app` constants/master_en.json, reference §9.4) where one exists;
+the few the mock had to invent are marked and listed in the README.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# 400
+INVALID_REQUEST: Final = "error.api.invalid_request"
+VALIDATION_EMPTY: Final = "warning.validation.empty"
+DESTINATION_URL: Final = "error.validate.destination_url"
+# 401
+NOT_LOGGED_IN: Final = "warning.generic.account_not_logged_in"
+TOKEN_MISMATCH: Final = "warning.auth.token_does_not_match"
+TOKEN_EXPIRED: Final = "warning.auth.token_expired"
+# 403
+NO_ACTION_PERMISSION: Final = "error.generic.no_action_permission"
+NO_UNLINK_ROOT: Final = "error.folder.no_unlink_root"
+# 404
+FOLDER_LOOKUP: Final = "error.folder.lookup"
+RECORD_LOOKUP: Final = "error.record.lookup"
+ARCHIVE_LOOKUP: Final = "error.archive.lookup"
+SHARE_LOOKUP: Final = "error.share.lookup"
+FILE_LOOKUP: Final = "error.file.lookup"
+# Invented by the mock (no catalogue key exists; reference §15.2 for the duplicate-name one).
+DUPLICATE_NAME: Final = "error.item.duplicate_name"
+UNKNOWN_ROUTE: Final = "error.api.not_found"
+METHOD_NOT_ALLOWED: Final = "error.api.method_not_allowed"
+REQUEST_TOO_LARGE: Final = "error.api.request_too_large"
+UPLOAD_MALFORMED: Final = "error.upload.malformed"
+UPLOAD_SIGNATURE: Final = "error.upload.signature"
+UPLOAD_EXPIRED: Final = "error.upload.expired"
+UPLOAD_POLICY: Final = "error.upload.policy"
+UPLOAD_TOO_LARGE: Final = "error.upload.too_large"
+FILE_SIGNATURE: Final = "error.file.signature"
+FILE_EXPIRED: Final = "error.file.expired"
+RANGE_NOT_SATISFIABLE: Final = "error.file.range_not_satisfiable"
+INTERNAL: Final = "error.generic.internal"

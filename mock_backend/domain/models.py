@@ -1,0 +1,205 @@
+"""Plain domain objects: accounts, archives, folders, records, files, share links, uploads, deletions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+RECORD_UPLOADED = "status.record.uploaded"
+STATUS_OK = "status.generic.ok"
+FORMAT_ORIGINAL = "file.format.original"
+
+
+class Role(Enum):
+    """Archive access roles in the order the web-app ranks them (access-role.ts); admin sits on top."""
+
+    VIEWER = "access.role.viewer"
+    CONTRIBUTOR = "access.role.contributor"
+    EDITOR = "access.role.editor"
+    CURATOR = "access.role.curator"
+    MANAGER = "access.role.manager"
+    OWNER = "access.role.owner"
+    ADMIN = "access.role.admin"
+
+    @property
+    def rank(self) -> int:
+        """Position in the ordering, viewer lowest."""
+        return list(Role).index(self)
+
+    def allows(self, needed: Role) -> bool:
+        """Tell whether this role is at least `needed`."""
+        return self.rank >= needed.rank
+
+
+@dataclass(frozen=True)
+class Account:
+    """A user, identified by FusionAuth login and bearer tokens."""
+
+    id: int
+    email: str
+    full_name: str
+    subject: str
+    allow_sftp_deletion: bool
+    created_at: datetime
+    updated_at: datetime
+    default_archive_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Archive:
+    """An archive; `role` is the caller's membership role when the archive was read for a caller."""
+
+    id: int
+    nbr: str
+    full_name: str
+    type: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    role: Role | None = None
+
+
+@dataclass(frozen=True)
+class File:
+    """One stored file of a record: the original or a derivative."""
+
+    id: int
+    record_id: int
+    format: str
+    size: int
+    content_type: str
+    md5: str
+    blob_key: str
+    created_at: datetime
+    updated_at: datetime
+    parent_file_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Folder:
+    """A folder and its link into its parent (folder_link)."""
+
+    id: int
+    link_id: int
+    archive_id: int
+    archive_nbr: str
+    parent_id: int | None
+    parent_link_id: int | None
+    display_name: str
+    download_name: str
+    type: str
+    status: str
+    sort: str
+    view: str
+    size: int
+    display_at: datetime
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def is_root(self) -> bool:
+        """Tell whether this is one of the archive's root folders (not deletable)."""
+        return self.type.startswith("type.folder.root.")
+
+
+@dataclass(frozen=True)
+class Record:
+    """A record (an uploaded item) and its link into its parent folder."""
+
+    id: int
+    link_id: int
+    archive_id: int
+    archive_nbr: str
+    parent_id: int
+    parent_link_id: int
+    display_name: str
+    download_name: str
+    upload_file_name: str
+    type: str
+    status: str
+    size: int
+    meta_token: str
+    uploaded_by: int
+    ready_at: datetime
+    display_at: datetime
+    created_at: datetime
+    updated_at: datetime
+    files: tuple[File, ...] = field(default=())
+
+    def status_at(self, now: datetime) -> str:
+        """Return the status at `now`: simulated processing ends `ready_at` (reference D6)."""
+        if self.status == RECORD_UPLOADED and now >= self.ready_at:
+            return STATUS_OK
+        return self.status
+
+    @property
+    def original(self) -> File | None:
+        """Return the original file, if any."""
+        return next((f for f in self.files if f.format == FORMAT_ORIGINAL), None)
+
+
+Item = Folder | Record
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    """A share-by-URL link to one folder or record."""
+
+    id: int
+    link_id: int
+    account_id: int
+    archive_id: int
+    url_token: str
+    uses: int
+    max_uses: int
+    auto_approve: bool
+    preview: bool
+    default_access_role: str
+    expires_at: datetime | None
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A presigned POST the mock issued, and what it received."""
+
+    key: str
+    account_id: int
+    parent_folder_id: int
+    display_name: str
+    upload_file_name: str
+    file_type: str
+    size: int
+    expires_at: datetime
+    received_size: int | None = None
+    md5: str | None = None
+    registered: bool = False
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """One line of the deletion audit log: who deleted what, where, how big, when."""
+
+    id: int
+    account_id: int
+    archive_id: int
+    item_type: str
+    item_id: int
+    link_id: int
+    path: str
+    size: int
+    deleted_at: datetime
+    deleted_with_link_id: int
+
+
+@dataclass(frozen=True)
+class FolderPage:
+    """One Stela children page: the items and the total number of children."""
+
+    folder: Folder
+    items: list[Item]
+    total: int
+    page_size: int

@@ -1,0 +1,92 @@
+"""The database: engine set-up for SQLite or PostgreSQL, schema creation, and units of work."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from mock_backend.storage.repository import SqlRepository
+from mock_backend.storage.tables import SCHEMA_VERSION, Base, MetaRow
+
+
+class SchemaMismatch(RuntimeError):
+    """The data directory was written by an incompatible version of the mock."""
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers run while the single writer works; busy_timeout covers other processes.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+class Database:
+    """One engine and the units of work opened on it; writers are serialised within the process."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = create_engine(url, pool_pre_ping=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # One writer at a time keeps SQLite free of lock-upgrade deadlocks and makes
+        # name de-duplication race-free; the unique index still guards other processes.
+        self._write_lock = threading.Lock()
+
+    def create_schema(self) -> bool:
+        """Create missing tables; return True when the database was empty.
+
+        Raises:
+            SchemaMismatch: the database holds another schema version.
+        """
+        Base.metadata.create_all(self.engine)
+        with self._sessions() as session:
+            version = session.get(MetaRow, "schema_version")
+            if version is None:
+                session.add(MetaRow(key="schema_version", value=SCHEMA_VERSION))
+                session.commit()
+                return True
+            if version.value != SCHEMA_VERSION:
+                raise SchemaMismatch(
+                    f"the database has schema {version.value}, this mock needs {SCHEMA_VERSION}; "
+                    "start with a fresh --data-dir or --ephemeral"
+                )
+            return False
+
+    def secret(self) -> bytes:
+        """Return the signing secret kept in the database, creating it on first use."""
+        with self._write_lock, self._sessions() as session:
+            row = session.scalar(select(MetaRow).where(MetaRow.key == "secret"))
+            if row is None:
+                row = MetaRow(key="secret", value=secrets.token_hex(32))
+                session.add(row)
+                session.commit()
+            return bytes.fromhex(row.value)
+
+    @contextmanager
+    def __call__(self, write: bool = False) -> Iterator[SqlRepository]:
+        """Open a unit of work; uncommitted changes are rolled back at the end."""
+        if write:
+            self._write_lock.acquire()
+        session: Session = self._sessions()
+        try:
+            yield SqlRepository(session)
+        finally:
+            session.rollback()
+            session.close()
+            if write:
+                self._write_lock.release()
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()

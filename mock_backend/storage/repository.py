@@ -1,0 +1,683 @@
+"""The SQLAlchemy repository: turns rows into domain objects and domain writes into rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from mock_backend.domain import messages
+from mock_backend.domain.errors import Conflict
+from mock_backend.domain.models import (
+    Account,
+    Archive,
+    Deletion,
+    File,
+    Folder,
+    Item,
+    Record,
+    Role,
+    ShareLink,
+    Upload,
+)
+from mock_backend.storage.tables import (
+    AccountRow,
+    ArchiveRow,
+    DeletionRow,
+    FileRow,
+    FolderRow,
+    ItemRow,
+    MembershipRow,
+    RecordRow,
+    RefreshTokenRow,
+    ShareLinkRow,
+    UploadRow,
+)
+
+_CHUNK = 500  # stay far below SQLite's bound-parameter limit
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def base36(value: int, width: int = 4) -> str:
+    """Return `value` in lower-case base 36, zero-padded to `width` (archiveNbr, reference §13)."""
+    digits = ""
+    while value:
+        value, rest = divmod(value, 36)
+        digits = _BASE36[rest] + digits
+    return digits.rjust(width, "0")
+
+
+def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _sort_order(sort: str) -> tuple[Any, bool]:
+    """Return (column, descending) for a folder's `sort` (Stela ranks children by the parent's sort)."""
+    descending = sort.endswith("_desc")
+    if sort.startswith("sort.display_date"):
+        return ItemRow.display_at, descending
+    if sort.startswith("sort.type"):
+        return ItemRow.type, descending
+    if sort.startswith("sort.created_date"):
+        return ItemRow.created_at, descending
+    if sort.startswith("sort.position"):
+        return ItemRow.link_id, descending
+    return ItemRow.sort_name, descending
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class SqlRepository:
+    """Implements `domain.ports.Repository` on one SQLAlchemy session."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def commit(self) -> None:
+        """Commit; a unique-name race surfaces as the domain's Conflict."""
+        try:
+            self._s.commit()
+        except IntegrityError as exc:
+            self._s.rollback()
+            raise Conflict(messages.DUPLICATE_NAME, "an item with that name already exists") from exc
+
+    # ------------------------------------------------------------------ accounts
+    @staticmethod
+    def _account(row: AccountRow) -> Account:
+        return Account(
+            id=row.id,
+            email=row.email,
+            full_name=row.full_name,
+            subject=row.subject,
+            allow_sftp_deletion=row.allow_sftp_deletion,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            default_archive_id=row.default_archive_id,
+        )
+
+    def account(self, account_id: int) -> Account | None:
+        row = self._s.get(AccountRow, account_id)
+        return self._account(row) if row else None
+
+    def account_by_email(self, email: str) -> tuple[Account, str] | None:
+        row = self._s.scalar(select(AccountRow).where(AccountRow.email == email))
+        return (self._account(row), row.password_hash) if row else None
+
+    def add_account(
+        self,
+        *,
+        email: str,
+        full_name: str,
+        password_hash: str,
+        subject: str,
+        allow_sftp_deletion: bool,
+        now: datetime,
+    ) -> Account:
+        row = AccountRow(
+            email=email,
+            full_name=full_name,
+            password_hash=password_hash,
+            subject=subject,
+            allow_sftp_deletion=allow_sftp_deletion,
+            created_at=now,
+            updated_at=now,
+        )
+        self._s.add(row)
+        self._s.flush()
+        return self._account(row)
+
+    def set_allow_sftp_deletion(self, account_id: int, allowed: bool, now: datetime) -> Account:
+        row = self._s.get_one(AccountRow, account_id)
+        row.allow_sftp_deletion = allowed
+        row.updated_at = now
+        self._s.flush()
+        return self._account(row)
+
+    def set_default_archive(self, account_id: int, archive_id: int) -> None:
+        self._s.get_one(AccountRow, account_id).default_archive_id = archive_id
+
+    def add_refresh_token(self, token: str, account_id: int, client_id: str, expires_at: datetime) -> None:
+        self._s.add(RefreshTokenRow(token=token, account_id=account_id, client_id=client_id, expires_at=expires_at))
+
+    def refresh_token(self, token: str) -> tuple[int, str, datetime] | None:
+        row = self._s.get(RefreshTokenRow, token)
+        return (row.account_id, row.client_id, row.expires_at) if row else None
+
+    # ------------------------------------------------------------------ archives
+    @staticmethod
+    def _archive(row: ArchiveRow, role: str | None = None) -> Archive:
+        return Archive(
+            id=row.id,
+            nbr=row.nbr,
+            full_name=row.full_name,
+            type=row.type,
+            status=row.status,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            role=Role(role) if role else None,
+        )
+
+    def add_archive(self, *, full_name: str, type: str, now: datetime) -> Archive:
+        row = ArchiveRow(
+            nbr="pending",
+            full_name=full_name,
+            type=type,
+            status="status.generic.ok",
+            item_counter=0,
+            created_at=now,
+            updated_at=now,
+        )
+        self._s.add(row)
+        self._s.flush()
+        row.nbr = f"{base36(row.id)}-0000"
+        self._s.flush()
+        return self._archive(row)
+
+    def add_membership(self, account_id: int, archive_id: int, role: Role) -> None:
+        self._s.add(MembershipRow(account_id=account_id, archive_id=archive_id, role=role.value))
+
+    def archives_of(self, account_id: int) -> list[Archive]:
+        rows = self._s.execute(
+            select(ArchiveRow, MembershipRow.role)
+            .join(MembershipRow, MembershipRow.archive_id == ArchiveRow.id)
+            .where(MembershipRow.account_id == account_id)
+            .order_by(ArchiveRow.id)
+        )
+        return [self._archive(archive, role) for archive, role in rows]
+
+    def role(self, account_id: int, archive_id: int) -> Role | None:
+        value = self._s.scalar(
+            select(MembershipRow.role).where(
+                MembershipRow.account_id == account_id, MembershipRow.archive_id == archive_id
+            )
+        )
+        return Role(value) if value else None
+
+    def next_item_nbr(self, archive_id: int) -> str:
+        row = self._s.get_one(ArchiveRow, archive_id)
+        row.item_counter += 1
+        self._s.flush()
+        return f"{row.nbr[:4]}-{base36(row.item_counter)}"
+
+    # ------------------------------------------------------------------ items
+    @staticmethod
+    def _folder(item: ItemRow, folder: FolderRow) -> Folder:
+        return Folder(
+            id=folder.folder_id,
+            link_id=item.link_id,
+            archive_id=item.archive_id,
+            archive_nbr=item.archive_nbr,
+            parent_id=item.parent_id,
+            parent_link_id=item.parent_link_id,
+            display_name=item.display_name,
+            download_name=item.download_name,
+            type=item.type,
+            status=item.status,
+            sort=folder.sort,
+            view=folder.view,
+            size=folder.size,
+            display_at=item.display_at,
+            created_at=item.created_at,
+            updated_at=item.updated_at,
+        )
+
+    @staticmethod
+    def _file(row: FileRow) -> File:
+        return File(
+            id=row.file_id,
+            record_id=row.record_id,
+            format=row.format,
+            size=row.size,
+            content_type=row.content_type,
+            md5=row.md5,
+            blob_key=row.blob_key,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            parent_file_id=row.parent_file_id,
+        )
+
+    @staticmethod
+    def _record(item: ItemRow, record: RecordRow, files: Sequence[File]) -> Record:
+        # records always have a parent
+        assert item.parent_id is not None
+        assert item.parent_link_id is not None
+        return Record(
+            id=record.record_id,
+            link_id=item.link_id,
+            archive_id=item.archive_id,
+            archive_nbr=item.archive_nbr,
+            parent_id=item.parent_id,
+            parent_link_id=item.parent_link_id,
+            display_name=item.display_name,
+            download_name=item.download_name,
+            upload_file_name=record.upload_file_name,
+            type=item.type,
+            status=item.status,
+            size=record.size,
+            meta_token=record.meta_token,
+            uploaded_by=record.uploaded_by,
+            ready_at=record.ready_at,
+            display_at=item.display_at,
+            created_at=item.created_at,
+            updated_at=item.updated_at,
+            files=tuple(files),
+        )
+
+    def _items(self, where: ColumnElement[bool], order: Sequence[Any] = (), limit: int | None = None) -> list[Item]:
+        """Load items matching `where` as domain objects, in `order`, with their files, in three queries."""
+        query = (
+            select(ItemRow, FolderRow, RecordRow)
+            .outerjoin(FolderRow, FolderRow.link_id == ItemRow.link_id)
+            .outerjoin(RecordRow, RecordRow.link_id == ItemRow.link_id)
+            .where(where)
+            .order_by(*order)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        rows = self._s.execute(query).all()
+        record_ids = [record.record_id for _, _, record in rows if record is not None]
+        files: dict[int, list[File]] = {}
+        for chunk in _chunks(record_ids):
+            for file_row in self._s.scalars(
+                select(FileRow).where(FileRow.record_id.in_(chunk)).order_by(FileRow.file_id)
+            ):
+                files.setdefault(file_row.record_id, []).append(self._file(file_row))
+        result: list[Item] = []
+        for item, folder, record in rows:
+            if folder is not None:
+                result.append(self._folder(item, folder))
+            elif record is not None:
+                result.append(self._record(item, record, files.get(record.record_id, [])))
+        return result
+
+    def folder(self, folder_id: int) -> Folder | None:
+        found = self._items(
+            ItemRow.link_id == select(FolderRow.link_id).where(FolderRow.folder_id == folder_id).scalar_subquery()
+        )
+        return found[0] if found and isinstance(found[0], Folder) else None
+
+    def folders(self, folder_ids: list[int]) -> list[Folder]:
+        found: list[Folder] = []
+        for chunk in _chunks(sorted(set(folder_ids))):
+            links = select(FolderRow.link_id).where(FolderRow.folder_id.in_(chunk))
+            found.extend(i for i in self._items(ItemRow.link_id.in_(links)) if isinstance(i, Folder))
+        return found
+
+    def record(self, record_id: int) -> Record | None:
+        found = self._items(
+            ItemRow.link_id == select(RecordRow.link_id).where(RecordRow.record_id == record_id).scalar_subquery()
+        )
+        return found[0] if found and isinstance(found[0], Record) else None
+
+    def item_by_link(self, link_id: int) -> Item | None:
+        found = self._items(ItemRow.link_id == link_id)
+        return found[0] if found else None
+
+    def root_folder(self, archive_id: int) -> Folder | None:
+        found = self._items(and_(ItemRow.archive_id == archive_id, ItemRow.type == "type.folder.root.root"))
+        return found[0] if found and isinstance(found[0], Folder) else None
+
+    def children(self, folder: Folder) -> list[Item]:
+        column, descending = _sort_order(folder.sort)
+        order = (column.desc(), ItemRow.link_id.desc()) if descending else (column, ItemRow.link_id)
+        return self._items(ItemRow.parent_id == folder.id, order)
+
+    def children_page(self, folder: Folder, after_link_id: int | None, limit: int) -> list[Item]:
+        column, descending = _sort_order(folder.sort)
+        where: ColumnElement[bool] = ItemRow.parent_id == folder.id
+        if after_link_id is not None:
+            anchor = select(column).where(ItemRow.link_id == after_link_id).scalar_subquery()
+            if descending:
+                where = and_(
+                    where,
+                    or_(column < anchor, and_(column == anchor, ItemRow.link_id < after_link_id)),
+                )
+            else:
+                where = and_(
+                    where,
+                    or_(column > anchor, and_(column == anchor, ItemRow.link_id > after_link_id)),
+                )
+        order = (column.desc(), ItemRow.link_id.desc()) if descending else (column, ItemRow.link_id)
+        return self._items(where, order, limit)
+
+    def count_children(self, folder_id: int) -> int:
+        return self._s.scalar(select(func.count()).select_from(ItemRow).where(ItemRow.parent_id == folder_id)) or 0
+
+    def names_like(self, parent_id: int, base: str) -> set[str]:
+        names = self._s.scalars(
+            select(ItemRow.download_name).where(
+                ItemRow.parent_id == parent_id,
+                ItemRow.download_name.like(_escape_like(base) + "%", escape="\\"),
+            )
+        )
+        return set(names)
+
+    def _add_item(
+        self,
+        *,
+        kind: str,
+        archive_id: int,
+        archive_nbr: str,
+        parent: Folder | None,
+        display_name: str,
+        download_name: str,
+        type: str,
+        status: str,
+        now: datetime,
+    ) -> ItemRow:
+        row = ItemRow(
+            kind=kind,
+            archive_id=archive_id,
+            archive_nbr=archive_nbr,
+            parent_id=parent.id if parent else None,
+            parent_link_id=parent.link_id if parent else None,
+            display_name=display_name,
+            sort_name=display_name.casefold(),
+            download_name=download_name,
+            type=type,
+            status=status,
+            display_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+        self._s.add(row)
+        self._s.flush()
+        return row
+
+    def add_folder(
+        self,
+        *,
+        archive_id: int,
+        archive_nbr: str,
+        parent: Folder | None,
+        display_name: str,
+        download_name: str,
+        type: str,
+        now: datetime,
+    ) -> Folder:
+        item = self._add_item(
+            kind="folder",
+            archive_id=archive_id,
+            archive_nbr=archive_nbr,
+            parent=parent,
+            display_name=display_name,
+            download_name=download_name,
+            type=type,
+            status="status.generic.ok",
+            now=now,
+        )
+        folder = FolderRow(link_id=item.link_id, sort="sort.alphabetical_asc", view="folder.view.grid", size=0)
+        self._s.add(folder)
+        self._s.flush()
+        return self._folder(item, folder)
+
+    def add_record(
+        self,
+        *,
+        archive_id: int,
+        archive_nbr: str,
+        parent: Folder,
+        display_name: str,
+        download_name: str,
+        upload_file_name: str,
+        type: str,
+        size: int,
+        meta_token: str,
+        uploaded_by: int,
+        ready_at: datetime,
+        now: datetime,
+    ) -> Record:
+        item = self._add_item(
+            kind="record",
+            archive_id=archive_id,
+            archive_nbr=archive_nbr,
+            parent=parent,
+            display_name=display_name,
+            download_name=download_name,
+            type=type,
+            status="status.record.uploaded",
+            now=now,
+        )
+        record = RecordRow(
+            link_id=item.link_id,
+            upload_file_name=upload_file_name,
+            size=size,
+            meta_token=meta_token,
+            uploaded_by=uploaded_by,
+            ready_at=ready_at,
+        )
+        self._s.add(record)
+        self._s.flush()
+        return self._record(item, record, [])
+
+    def add_file(
+        self,
+        *,
+        record_id: int,
+        format: str,
+        size: int,
+        content_type: str,
+        md5: str,
+        blob_key: str,
+        now: datetime,
+    ) -> File:
+        row = FileRow(
+            record_id=record_id,
+            format=format,
+            size=size,
+            content_type=content_type,
+            md5=md5,
+            blob_key=blob_key,
+            created_at=now,
+            updated_at=now,
+        )
+        self._s.add(row)
+        self._s.flush()
+        return self._file(row)
+
+    def file(self, file_id: int) -> File | None:
+        row = self._s.get(FileRow, file_id)
+        return self._file(row) if row else None
+
+    def subtree(self, folder: Folder) -> tuple[list[Folder], list[Record]]:
+        folders: list[Folder] = [folder]
+        records: list[Record] = []
+        frontier = [folder.id]
+        while frontier:
+            found: list[Item] = []
+            for chunk in _chunks(frontier):
+                found.extend(self._items(ItemRow.parent_id.in_(chunk)))
+            frontier = [i.id for i in found if isinstance(i, Folder)]
+            folders.extend(i for i in found if isinstance(i, Folder))
+            records.extend(i for i in found if isinstance(i, Record))
+        return folders, records
+
+    def delete_items(self, folders: list[Folder], records: list[Record]) -> None:
+        links = [i.link_id for i in folders] + [r.link_id for r in records]
+        for chunk in _chunks([r.id for r in records]):
+            self._s.execute(delete(FileRow).where(FileRow.record_id.in_(chunk)))
+            self._s.execute(delete(RecordRow).where(RecordRow.record_id.in_(chunk)))
+        for chunk in _chunks([f.id for f in folders]):
+            self._s.execute(delete(FolderRow).where(FolderRow.folder_id.in_(chunk)))
+        for chunk in _chunks(links):
+            self._s.execute(delete(ShareLinkRow).where(ShareLinkRow.link_id.in_(chunk)))
+            self._s.execute(delete(ItemRow).where(ItemRow.link_id.in_(chunk)))
+
+    def _chain_ids(self, folder_id: int | None) -> list[int]:
+        """Return the folder ids from the archive root down to `folder_id`, one light query a level."""
+        ids: list[int] = []
+        while folder_id is not None:
+            ids.append(folder_id)
+            folder_id = self._s.scalar(
+                select(ItemRow.parent_id)
+                .join(FolderRow, FolderRow.link_id == ItemRow.link_id)
+                .where(FolderRow.folder_id == folder_id)
+            )
+        return ids[::-1]
+
+    def _chain(self, folder_id: int | None) -> list[Folder]:
+        ids = self._chain_ids(folder_id)
+        by_id = {f.id: f for f in self.folders(ids)}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def ancestors(self, folder_id: int | None) -> list[Folder]:
+        return [f for f in self._chain(folder_id) if f.type != "type.folder.root.root"]
+
+    def add_to_folder_sizes(self, folder_id: int | None, delta: int, now: datetime) -> None:
+        ids = self._chain_ids(folder_id)
+        if ids and delta:
+            self._s.execute(update(FolderRow).where(FolderRow.folder_id.in_(ids)).values(size=FolderRow.size + delta))
+
+    # ------------------------------------------------------------------ share links
+    @staticmethod
+    def _share(row: ShareLinkRow) -> ShareLink:
+        return ShareLink(
+            id=row.id,
+            link_id=row.link_id,
+            account_id=row.account_id,
+            archive_id=row.archive_id,
+            url_token=row.url_token,
+            uses=row.uses,
+            max_uses=row.max_uses,
+            auto_approve=row.auto_approve,
+            preview=row.preview,
+            default_access_role=row.default_access_role,
+            expires_at=row.expires_at,
+            status=row.status,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+    def share_for_link(self, link_id: int) -> ShareLink | None:
+        row = self._s.scalar(select(ShareLinkRow).where(ShareLinkRow.link_id == link_id))
+        return self._share(row) if row else None
+
+    def share(self, share_id: int) -> ShareLink | None:
+        row = self._s.get(ShareLinkRow, share_id)
+        return self._share(row) if row else None
+
+    def add_share(
+        self,
+        *,
+        link_id: int,
+        account_id: int,
+        archive_id: int,
+        url_token: str,
+        max_uses: int,
+        preview: bool,
+        default_access_role: str,
+        now: datetime,
+    ) -> ShareLink:
+        row = ShareLinkRow(
+            link_id=link_id,
+            account_id=account_id,
+            archive_id=archive_id,
+            url_token=url_token,
+            uses=0,
+            max_uses=max_uses,
+            auto_approve=False,
+            preview=preview,
+            default_access_role=default_access_role,
+            expires_at=None,
+            status="status.generic.ok",
+            created_at=now,
+            updated_at=now,
+        )
+        self._s.add(row)
+        self._s.flush()
+        return self._share(row)
+
+    def update_share(self, share: ShareLink) -> ShareLink:
+        row = self._s.get_one(ShareLinkRow, share.id)
+        row.max_uses = share.max_uses
+        row.preview = share.preview
+        row.auto_approve = share.auto_approve
+        row.default_access_role = share.default_access_role
+        row.expires_at = share.expires_at
+        row.updated_at = share.updated_at
+        self._s.flush()
+        return self._share(row)
+
+    # ------------------------------------------------------------------ uploads
+    def add_upload(self, upload: Upload) -> None:
+        self._s.add(UploadRow(**asdict(upload)))
+
+    def upload(self, key: str) -> Upload | None:
+        row = self._s.get(UploadRow, key)
+        if row is None:
+            return None
+        return Upload(
+            key=row.key,
+            account_id=row.account_id,
+            parent_folder_id=row.parent_folder_id,
+            display_name=row.display_name,
+            upload_file_name=row.upload_file_name,
+            file_type=row.file_type,
+            size=row.size,
+            expires_at=row.expires_at,
+            received_size=row.received_size,
+            md5=row.md5,
+            registered=row.registered,
+        )
+
+    def save_upload(self, upload: Upload) -> None:
+        self._s.merge(UploadRow(**asdict(upload)))
+
+    # ------------------------------------------------------------------ audit
+    def add_deletion(
+        self,
+        *,
+        account_id: int,
+        archive_id: int,
+        item_type: str,
+        item_id: int,
+        link_id: int,
+        path: str,
+        size: int,
+        deleted_at: datetime,
+        deleted_with_link_id: int,
+    ) -> Deletion:
+        row = DeletionRow(
+            account_id=account_id,
+            archive_id=archive_id,
+            item_type=item_type,
+            item_id=item_id,
+            link_id=link_id,
+            path=path,
+            size=size,
+            deleted_at=deleted_at,
+            deleted_with_link_id=deleted_with_link_id,
+        )
+        self._s.add(row)
+        self._s.flush()
+        return self._deletion(row)
+
+    @staticmethod
+    def _deletion(row: DeletionRow) -> Deletion:
+        return Deletion(
+            id=row.id,
+            account_id=row.account_id,
+            archive_id=row.archive_id,
+            item_type=row.item_type,
+            item_id=row.item_id,
+            link_id=row.link_id,
+            path=row.path,
+            size=row.size,
+            deleted_at=row.deleted_at,
+            deleted_with_link_id=row.deleted_with_link_id,
+        )
+
+    def deletions(self, account_id: int | None, limit: int) -> list[Deletion]:
+        query = select(DeletionRow).order_by(DeletionRow.id.desc()).limit(limit)
+        if account_id is not None:
+            query = query.where(DeletionRow.account_id == account_id)
+        return [self._deletion(row) for row in self._s.scalars(query)]

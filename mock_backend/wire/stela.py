@@ -1,0 +1,147 @@
+"""Stela v2 shapes: folders, records and files, the `{items}` and `{items, pagination}` wrappers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mock_backend.domain import filetypes
+from mock_backend.domain.models import Folder, FolderPage, Item, Record
+from mock_backend.wire.context import WireContext
+from mock_backend.wire.timestamps import stela
+
+# Stela's "pretty" folder enums (stela packages/api/src/folder/models.ts, reference §12.5).
+_PRETTY_TYPE = {
+    "type.folder.root.app": "app-root",
+    "type.folder.app": "app",
+    "type.folder.root.private": "private-root",
+    "type.folder.private": "private",
+    "type.folder.root.public": "public-root",
+    "type.folder.public": "public",
+    "type.folder.root.root": "root",
+    "type.folder.share.root": "share-root",
+}
+_PRETTY_STATUS = {
+    "status.generic.ok": "ok",
+    "status.folder.copying": "copying",
+    "status.folder.moving": "moving",
+    "status.generic.deleted": "deleted",
+}
+_PRETTY_SORT = {
+    "sort.alphabetical_asc": "alphabetical-ascending",
+    "sort.alphabetical_desc": "alphabetical-descending",
+    "sort.display_date_asc": "date-ascending",
+    "sort.display_date_desc": "date-descending",
+    "sort.type_asc": "type-ascending",
+    "sort.type_desc": "type-descending",
+}
+_PRETTY_VIEW = {
+    "folder.view.grid": "grid",
+    "folder.view.list": "list",
+    "folder.view.timeline": "timeline",
+}
+
+
+def _id(value: int | None, ctx: WireContext) -> int | str | None:
+    # Quirk stela_string_ids: Stela answers ids as strings (sdk fixture stelaFolder.json).
+    if value is None:
+        return None
+    return str(value) if ctx.quirks.stela_string_ids else value
+
+
+def _enum(raw: str, pretty: dict[str, str], fallback: str, ctx: WireContext) -> str:
+    # Quirk stela_pretty_folder_enums: folders use pretty values, anything unknown is "deprecated".
+    return pretty.get(raw, fallback) if ctx.quirks.stela_pretty_folder_enums else raw
+
+
+def folder(item: Folder, ctx: WireContext, *, as_child: bool = False) -> dict[str, Any]:
+    """Return a StelaFolder; children also carry `itemType` (stela commit 45bd2e7)."""
+    body: dict[str, Any] = {
+        "folderId": _id(item.id, ctx),
+        "folderLinkId": _id(item.link_id, ctx),
+        "archiveId": _id(item.archive_id, ctx),
+        "archiveNumber": item.archive_nbr,
+        "displayName": item.display_name,
+        "downloadName": item.download_name,
+        "description": None,
+        "size": item.size,
+        "type": _enum(item.type, _PRETTY_TYPE, "deprecated", ctx),
+        "status": _enum(item.status, _PRETTY_STATUS, item.status, ctx),
+        "sort": _enum(item.sort, _PRETTY_SORT, item.sort, ctx),
+        "view": _enum(item.view, _PRETTY_VIEW, "deprecated", ctx),
+        "displayTimestamp": stela(item.display_at),
+        "displayEndTimestamp": None,
+        "createdAt": stela(item.created_at),
+        "updatedAt": stela(item.updated_at),
+        "parentFolder": {"id": _id(item.parent_id, ctx)} if item.parent_id is not None else None,
+    }
+    if as_child:
+        body["itemType"] = "folder"
+    return body
+
+
+def record(item: Record, ctx: WireContext) -> dict[str, Any]:
+    """Return a StelaRecord; `type`/`status` stay raw PHP strings (D4) and `files` is always an array."""
+    return {
+        "recordId": _id(item.id, ctx),
+        "folderLinkId": _id(item.link_id, ctx),
+        "archiveId": _id(item.archive_id, ctx),
+        "archiveNumber": item.archive_nbr,
+        "displayName": item.display_name,
+        "downloadName": item.download_name,
+        "uploadFileName": item.upload_file_name,
+        "description": None,
+        "size": item.size,
+        "type": item.type,
+        "status": item.status_at(ctx.now),
+        "displayDate": stela(item.display_at),
+        "createdAt": stela(item.created_at),
+        "updatedAt": stela(item.updated_at),
+        "files": [
+            {
+                "fileId": _id(f.id, ctx),
+                "size": f.size,
+                "format": f.format,
+                "type": filetypes.file_type(item.download_name),
+                "fileUrl": ctx.file_url(f.id),
+                "downloadUrl": ctx.file_url(f.id, item.download_name),
+                "createdAt": stela(f.created_at),
+                "updatedAt": stela(f.updated_at),
+            }
+            for f in item.files
+        ],
+        "itemType": "record",
+    }
+
+
+def child(item: Item, ctx: WireContext) -> dict[str, Any]:
+    """Return a children-page item."""
+    return folder(item, ctx, as_child=True) if isinstance(item, Folder) else record(item, ctx)
+
+
+def folders_response(found: list[Folder], ctx: WireContext) -> dict[str, Any]:
+    """Return exactly `{"items": [...]}` (SDK HEAD validates with additionalProperties false)."""
+    return {"items": [folder(f, ctx) for f in found]}
+
+
+def page_response(page: FolderPage, total_pages: int, ctx: WireContext) -> dict[str, Any]:
+    """Return exactly `{"items", "pagination"}`; nextCursor is the last item's folderLinkId (§8.3)."""
+    pagination: dict[str, Any] = {}
+    # Quirk stela_empty_page_omits_cursor: an empty page has neither nextCursor nor nextPage.
+    if page.items or not ctx.quirks.stela_empty_page_omits_cursor:
+        cursor = str(page.items[-1].link_id) if page.items else ""
+        pagination["nextCursor"] = cursor
+        pagination["nextPage"] = (
+            f"{ctx.base_url}/api/v2/folder/{page.folder.id}/children?pageSize={page.page_size}&cursor={cursor}"
+        )
+    pagination["totalPages"] = total_pages
+    return {"items": [child(i, ctx) for i in page.items], "pagination": pagination}
+
+
+def validation_error(message: str) -> dict[str, Any]:
+    """Return Stela's joi validation failure body (decision D3)."""
+    return {"error": message}
+
+
+def error(message: str) -> dict[str, Any]:
+    """Return Stela's http-errors failure body (decision D3)."""
+    return {"error": {"message": message}}

@@ -1,0 +1,38 @@
+"""Timestamp formats: PHP's naive UTC `*DT` and Stela's `….000Z` (decision D5)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from mock_backend.domain import messages
+from mock_backend.domain.errors import InvalidInput
+
+
+def php(moment: datetime) -> str:
+    """Format as PHP does: `YYYY-MM-DDTHH:MM:SS`, UTC, no zone (an offset breaks the SDK: §3.6)."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def php_or_none(moment: datetime | None) -> str | None:
+    """Format as PHP, keeping None."""
+    return php(moment) if moment is not None else None
+
+
+def stela(moment: datetime) -> str:
+    """Format as Stela does: `YYYY-MM-DDTHH:MM:SS.000Z`."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def parse_iso(value: str, field: str) -> datetime:
+    """Parse an ISO 8601 timestamp (the SDK sends `toISOString()`) into naive UTC.
+
+    Raises:
+        InvalidInput: the value is not an ISO 8601 timestamp.
+    """
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
+    except ValueError as exc:
+        raise InvalidInput(messages.INVALID_REQUEST, f"{field} must be an ISO 8601 timestamp") from exc
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed.replace(microsecond=0)
