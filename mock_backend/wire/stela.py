@@ -127,12 +127,16 @@ def page_response(page: FolderPage, total_pages: int, ctx: WireContext) -> dict[
     """Return exactly `{"items", "pagination"}`; nextCursor is the last item's folderLinkId (§8.3)."""
     pagination: dict[str, Any] = {}
     # Quirk stela_empty_page_omits_cursor: an empty page has neither nextCursor nor nextPage.
-    if page.items or not ctx.quirks.stela_empty_page_omits_cursor:
-        cursor = str(page.items[-1].link_id) if page.items else ""
+    if page.items:
+        cursor = str(page.items[-1].link_id)
         pagination["nextCursor"] = cursor
         pagination["nextPage"] = (
             f"{ctx.base_url}/api/v2/folder/{page.folder.id}/children?pageSize={page.page_size}&cursor={cursor}"
         )
+    elif not ctx.quirks.stela_empty_page_omits_cursor:
+        # With the quirk off the keys stay, null: SDK HEAD accepts null (coerced), and 0.10.1 stops paging.
+        pagination["nextCursor"] = None
+        pagination["nextPage"] = None
     pagination["totalPages"] = total_pages
     return {"items": [child(i, ctx) for i in page.items], "pagination": pagination}
 

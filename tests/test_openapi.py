@@ -1,0 +1,402 @@
+"""Tests of the hand-written OpenAPI contract in openapi/openapi.yaml."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+from openapi_spec_validator import validate
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+
+SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "openapi.yaml"
+SPEC_URI = "urn:permanent-mock:openapi"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+#: The operations the design brief names, plus the HEAD twin of the download route.
+EXPECTED_OPERATION_IDS = {
+    "getAuthenticatedAccount",
+    "getAllArchives",
+    "getRoot",
+    "getWithChildren",
+    "postFolder",
+    "deleteFolder",
+    "getRecord",
+    "getPresignedUrl",
+    "registerRecord",
+    "deleteRecord",
+    "generateShareLink",
+    "updateShareLink",
+    "stelaGetFolders",
+    "stelaGetFolderChildren",
+    "fusionAuthLogin",
+    "fusionAuthToken",
+    "uploadPresignedPost",
+    "downloadFile",
+    "downloadFileHead",
+    "mockHealth",
+    "mockListDeletions",
+    "mockUpdateAccount",
+    "getOpenApi",
+}
+#: Operations without any input, which therefore have no client error to document.
+INPUTLESS_OPERATION_IDS = {"mockHealth", "getOpenApi"}
+PHP_WRITE_OPERATION_IDS = {
+    "postFolder",
+    "deleteFolder",
+    "getPresignedUrl",
+    "registerRecord",
+    "deleteRecord",
+    "generateShareLink",
+    "updateShareLink",
+}
+PHP_POST_OPERATION_IDS = {
+    "postFolder",
+    "getPresignedUrl",
+    "registerRecord",
+    "generateShareLink",
+    "updateShareLink",
+}
+DUPLICATE_NAME_OPERATION_IDS = {"postFolder", "registerRecord"}
+
+
+@functools.cache
+def load_document() -> dict[str, Any]:
+    """Parse the contract with the safe YAML loader."""
+    with SPEC_PATH.open(encoding="utf-8") as stream:
+        document: dict[str, Any] = yaml.safe_load(stream)
+    return document
+
+
+def iter_operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Yield (method, path, operation) for every operation in the contract."""
+    for path, item in load_document()["paths"].items():
+        for method in HTTP_METHODS:
+            if method in item:
+                yield method, path, item[method]
+
+
+def operations_by_id() -> dict[str, dict[str, Any]]:
+    """Map each operationId to its operation object."""
+    return {operation["operationId"]: operation for _, _, operation in iter_operations()}
+
+
+def php_operation_ids() -> list[str]:
+    """Return the operationIds of the PHP API v2 routes."""
+    return sorted(op["operationId"] for _, _, op in iter_operations() if "php" in op.get("tags", []))
+
+
+def escape_pointer_token(token: str) -> str:
+    """Escape one JSON Pointer reference token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def iter_examples(node: Any, pointer: str = "") -> Iterator[tuple[str, str, Any]]:
+    """Yield (example pointer, schema pointer, example value) for every example in the document."""
+    if isinstance(node, list):
+        for index, child in enumerate(node):
+            yield from iter_examples(child, f"{pointer}/{index}")
+        return
+    if not isinstance(node, dict):
+        return
+    if isinstance(node.get("schema"), dict):
+        # A parameter, header or media type: its examples illustrate `schema`.
+        schema_pointer = f"{pointer}/schema"
+        if "example" in node:
+            yield f"{pointer}/example", schema_pointer, node["example"]
+        for name, example in node.get("examples", {}).items():
+            if "value" in example:
+                yield f"{pointer}/examples/{escape_pointer_token(name)}", schema_pointer, example["value"]
+    else:
+        # A schema: its examples illustrate the schema itself.
+        if "example" in node:
+            yield f"{pointer}/example", pointer, node["example"]
+        if isinstance(node.get("examples"), list):
+            for index, example in enumerate(node["examples"]):
+                yield f"{pointer}/examples/{index}", pointer, example
+    for key, child in node.items():
+        if key not in ("example", "examples"):
+            yield from iter_examples(child, f"{pointer}/{escape_pointer_token(key)}")
+
+
+def validator_for(schema_pointer: str) -> Draft202012Validator:
+    """Build a Draft 2020-12 validator for the schema at `schema_pointer`, resolving refs in the document."""
+    registry: Registry[Any] = Registry().with_resource(SPEC_URI, DRAFT202012.create_resource(load_document()))
+    reference = f"{SPEC_URI}#{quote(schema_pointer, safe='/~')}"
+    return Draft202012Validator({"$ref": reference}, registry=registry)
+
+
+def component_validator(name: str) -> Draft202012Validator:
+    """Build a validator for one schema under components/schemas."""
+    return validator_for(f"/components/schemas/{escape_pointer_token(name)}")
+
+
+def is_json_error_response(response: dict[str, Any]) -> bool:
+    """Tell whether a (resolved) response object declares application/json content with a schema."""
+    if "$ref" in response:
+        name = response["$ref"].rsplit("/", 1)[-1]
+        response = load_document()["components"]["responses"][name]
+    return "schema" in response.get("content", {}).get("application/json", {})
+
+
+def test_safe_load_contract_returns_openapi_31_document() -> None:
+    """The contract parses with yaml.safe_load into an OpenAPI 3.1 document."""
+    assert load_document()["openapi"].startswith("3.1.")
+
+
+def test_validate_contract_passes_openapi_spec_validator() -> None:
+    """openapi-spec-validator accepts the contract."""
+    validate(load_document())
+
+
+def test_load_contract_with_schemathesis_finds_every_operation() -> None:
+    """schemathesis loads the contract and sees one API operation per operationId."""
+    import schemathesis
+    from schemathesis.core.result import Ok
+
+    results = list(schemathesis.openapi.from_path(str(SPEC_PATH)).get_all_operations())
+    assert all(isinstance(result, Ok) for result in results)
+    assert len(results) == len(EXPECTED_OPERATION_IDS)
+
+
+def test_build_state_machine_with_contract_links_raises_nothing() -> None:
+    """schemathesis accepts every OpenAPI link (target operation and parameters exist)."""
+    import schemathesis
+
+    schemathesis.openapi.from_path(str(SPEC_PATH)).as_state_machine()
+
+
+def test_list_operation_ids_matches_the_brief() -> None:
+    """The operationIds are exactly the actions the design brief names."""
+    ids = [str(operation.get("operationId")) for _, _, operation in iter_operations()]
+    assert sorted(ids) == sorted(EXPECTED_OPERATION_IDS)
+
+
+@pytest.mark.parametrize(
+    ("example_pointer", "schema_pointer", "value"),
+    [pytest.param(*example, id=example[0]) for example in iter_examples(load_document())],
+)
+def test_example_in_contract_validates_against_its_schema(
+    example_pointer: str, schema_pointer: str, value: Any
+) -> None:
+    """Every example in the contract is valid against the schema it illustrates."""
+    errors = [error.message for error in validator_for(schema_pointer).iter_errors(value)]
+    assert errors == [], example_pointer
+
+
+def test_collect_examples_finds_one_per_main_schema() -> None:
+    """The main response schemas each carry an example, so the example test covers them."""
+    main = {
+        "AccountVO",
+        "ArchiveVO",
+        "FolderVO",
+        "RecordVO",
+        "FileVO",
+        "S3UploadVO",
+        "ShareLinkVO",
+        "StelaFolder",
+        "StelaRecord",
+        "StelaFile",
+        "StelaFolderList",
+        "StelaChildrenPage",
+        "PhpError",
+        "StelaError",
+        "StelaValidationError",
+        "FusionAuthLoginResponse",
+        "FusionAuthTokenResponse",
+        "DeletionItem",
+    }
+    with_example = {
+        pointer.split("/")[3]
+        for pointer, _, _ in iter_examples(load_document())
+        if pointer.startswith("/components/schemas/") and pointer.count("/") == 4
+    }
+    assert main - with_example == set()
+
+
+@pytest.mark.parametrize(("method", "path"), [pytest.param(m, p, id=f"{m} {p}") for m, p, _ in iter_operations()])
+def test_operation_in_contract_has_operation_id(method: str, path: str) -> None:
+    """Every operation names itself with an operationId."""
+    assert load_document()["paths"][path][method].get("operationId")
+
+
+@pytest.mark.parametrize("operation_id", sorted(EXPECTED_OPERATION_IDS - INPUTLESS_OPERATION_IDS))
+def test_operation_with_input_documents_json_4xx_response(operation_id: str) -> None:
+    """Every operation that takes input documents a 4xx answer with a JSON error schema."""
+    responses = operations_by_id()[operation_id]["responses"]
+    assert any(status.startswith("4") and is_json_error_response(response) for status, response in responses.items())
+
+
+@pytest.mark.parametrize("operation_id", sorted(INPUTLESS_OPERATION_IDS))
+def test_inputless_operation_takes_no_parameters_or_body(operation_id: str) -> None:
+    """The operations exempt from the 4xx rule indeed take no input that could be wrong."""
+    operation = operations_by_id()[operation_id]
+    assert "parameters" not in operation
+    assert "requestBody" not in operation
+
+
+@pytest.mark.parametrize("operation_id", php_operation_ids())
+def test_php_operation_requires_request_version_2_header(operation_id: str) -> None:
+    """Every PHP operation requires the `Request-Version: 2` header."""
+    parameters = operations_by_id()[operation_id]["parameters"]
+    assert {"$ref": "#/components/parameters/RequestVersion"} in parameters
+    header = load_document()["components"]["parameters"]["RequestVersion"]
+    assert (header["in"], header["required"], header["schema"]["enum"]) == ("header", True, ["2"])
+
+
+@pytest.mark.parametrize("operation_id", php_operation_ids())
+def test_php_operation_requires_bearer_token(operation_id: str) -> None:
+    """Every PHP operation requires the bearer scheme, with no anonymous alternative."""
+    assert operations_by_id()[operation_id]["security"] == [{"bearer": []}]
+
+
+@pytest.mark.parametrize("operation_id", php_operation_ids())
+def test_php_operation_documents_400_401_404(operation_id: str) -> None:
+    """Every PHP operation documents the bad-input, unauthenticated and not-found answers."""
+    assert {"400", "401", "404"} <= set(operations_by_id()[operation_id]["responses"])
+
+
+@pytest.mark.parametrize("operation_id", sorted(PHP_WRITE_OPERATION_IDS))
+def test_php_write_operation_documents_403(operation_id: str) -> None:
+    """Every PHP write documents the role-too-low answer."""
+    assert "403" in operations_by_id()[operation_id]["responses"]
+
+
+@pytest.mark.parametrize("operation_id", sorted(PHP_POST_OPERATION_IDS))
+def test_php_post_operation_documents_413(operation_id: str) -> None:
+    """Every PHP POST documents the body-too-large answer."""
+    assert "413" in operations_by_id()[operation_id]["responses"]
+
+
+@pytest.mark.parametrize("operation_id", sorted(DUPLICATE_NAME_OPERATION_IDS))
+def test_duplicate_name_operation_documents_409(operation_id: str) -> None:
+    """The operations that take failOnDuplicateName document the conflict answer."""
+    assert "409" in operations_by_id()[operation_id]["responses"]
+
+
+@pytest.mark.parametrize("operation_id", ["stelaGetFolders", "stelaGetFolderChildren"])
+def test_stela_operation_allows_anonymous_caller(operation_id: str) -> None:
+    """Stela operations take an optional bearer token."""
+    assert operations_by_id()[operation_id]["security"] == [{"bearer": []}, {}]
+
+
+FOLDER_CHILD = {
+    "folderId": 2,
+    "folder_linkId": 2,
+    "archiveId": 1,
+    "archiveNbr": "0001-0002",
+    "displayName": "Apps",
+    "downloadName": "Apps",
+    "type": "type.folder.root.app",
+    "status": "status.generic.ok",
+    "sort": "sort.alphabetical_asc",
+    "view": "folder.view.grid",
+    "ChildItemVOs": [],
+    "createdDT": "2024-01-01T00:00:00",
+    "updatedDT": "2024-01-01T00:00:00",
+}
+RECORD_CHILD = {
+    "recordId": 7,
+    "folder_linkId": 10,
+    "archiveId": 1,
+    "archiveNbr": "0001-000a",
+    "displayName": "notes",
+    "uploadFileName": "notes.txt",
+    "downloadName": "notes.txt",
+    "displayDT": "2024-01-01T00:00:00",
+    "type": "type.record.document",
+    "status": "status.generic.ok",
+    "FileVOs": None,
+    "createdDT": "2024-01-01T00:00:00",
+    "updatedDT": "2024-01-01T00:00:00",
+}
+
+STELA_FOLDER_CHILD = {
+    "folderId": "9",
+    "folderLinkId": "9",
+    "archiveId": 1,
+    "archiveNumber": "0001-0009",
+    "displayName": "Letters",
+    "downloadName": "Letters",
+    "size": 0,
+    "type": "private",
+    "status": "ok",
+    "sort": "alphabetical-ascending",
+    "view": "grid",
+    "createdAt": "2024-01-01T00:00:00.000Z",
+    "updatedAt": "2024-01-01T00:00:00.000Z",
+    "displayTimestamp": None,
+    "parentFolder": {"id": "6"},
+    "itemType": "folder",
+}
+
+
+def folder_with(*children: dict[str, Any]) -> dict[str, Any]:
+    """Return a folder like FOLDER_CHILD holding `children`."""
+    return {**FOLDER_CHILD, "folderId": 1, "folder_linkId": 1, "ChildItemVOs": list(children)}
+
+
+@pytest.mark.parametrize(
+    ("schema", "instance"),
+    [
+        pytest.param("IdInput", "abc", id="id-letters"),
+        pytest.param("IdInput", True, id="id-boolean"),
+        pytest.param("IdInput", 0, id="id-zero"),
+        pytest.param("IdInput", "-3", id="id-signed-string"),
+        pytest.param("IdInput", " 3", id="id-blank-padded-string"),
+        pytest.param("IdInput", 1.5, id="id-fraction"),
+        pytest.param("NonBlankString", "", id="name-empty"),
+        pytest.param("NonBlankString", "   ", id="name-blank"),
+        pytest.param("NonBlankString", "a\x00b", id="name-nul"),
+        pytest.param("PhpTimestamp", "2024-01-01T00:00:00Z", id="php-timestamp-zone"),
+        pytest.param("PhpTimestamp", "2024-01-01T00:00:00+00:00", id="php-timestamp-offset"),
+        pytest.param("StelaTimestamp", "2024-01-01T00:00:00Z", id="stela-timestamp-no-millis"),
+        pytest.param("FolderVO", folder_with({**FOLDER_CHILD, "recordId": None}), id="folder-child-with-recordId"),
+        pytest.param("FolderVO", folder_with({**RECORD_CHILD, "folderId": None}), id="record-child-with-folderId"),
+        pytest.param("FolderVO", folder_with({**FOLDER_CHILD, "ChildItemVOs": None}), id="folder-child-null-children"),
+        pytest.param("FolderVO", folder_with({"foo": 1}), id="folder-child-foreign"),
+        pytest.param("RecordVO", {**RECORD_CHILD, "displayDT": None}, id="record-null-displayDT"),
+        pytest.param("StelaPagination", {"nextCursor": "5", "totalPages": 1}, id="cursor-without-next-page"),
+        pytest.param("StelaPagination", {"totalPages": 1, "page": 2}, id="pagination-extra-key"),
+        pytest.param("StelaFolderList", {"items": [], "pagination": {"totalPages": 0}}, id="folder-list-extra-key"),
+        pytest.param(
+            "StelaChildrenPage",
+            {"items": [STELA_FOLDER_CHILD], "pagination": {"totalPages": 1}},
+            id="non-empty-page-without-cursor",
+        ),
+        pytest.param("PhpError", {"message": "Folder not found"}, id="error-not-a-key"),
+        pytest.param("ShareToggle", 2, id="toggle-two"),
+    ],
+)
+def test_validate_known_bad_shape_is_rejected(schema: str, instance: Any) -> None:
+    """Shapes the reference lists as traps, or the brief rules out, fail their schema."""
+    assert not component_validator(schema).is_valid(instance)
+
+
+@pytest.mark.parametrize(
+    ("schema", "instance"),
+    [
+        pytest.param("IdInput", "189434", id="id-numeric-string"),
+        pytest.param("IdInput", 42.0, id="id-integral-float"),
+        pytest.param("CountInput", 0, id="count-zero"),
+        pytest.param("StelaId", "189434", id="stela-string-id"),
+        pytest.param("StelaId", 189434, id="stela-integer-id"),
+        pytest.param("StelaPagination", {"totalPages": 0}, id="empty-page-cursor-omitted"),
+        pytest.param(
+            "StelaPagination", {"nextCursor": None, "nextPage": None, "totalPages": 0}, id="empty-page-cursor-null"
+        ),
+        pytest.param("ShareToggle", 1, id="toggle-integer"),
+        pytest.param("ShareToggle", True, id="toggle-boolean"),
+        pytest.param("ShareToggle", None, id="toggle-null"),
+        pytest.param("FolderVO", folder_with(FOLDER_CHILD, RECORD_CHILD), id="folder-mixed-children"),
+    ],
+)
+def test_validate_quirk_shape_is_accepted(schema: str, instance: Any) -> None:
+    """Shapes the quirks produce, with the switches on or off, pass their schema."""
+    assert component_validator(schema).is_valid(instance)
