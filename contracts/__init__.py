@@ -1,0 +1,1 @@
+"""Contract tooling for the Permanent mock: the Python SDK, the contract suite and its targets."""

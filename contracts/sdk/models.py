@@ -1,0 +1,115 @@
+"""Immutable SDK models: the fields of @permanentorg/sdk's models in snake_case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from contracts.sdk.enums import AccessRole, DerivativeType, RecordType, Status
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """The authenticated account."""
+
+    id: int
+    is_sftp_deletion_enabled: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    """An archive the account belongs to; `slug` is the archive number (`0001-0000`)."""
+
+    id: int
+    slug: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class File:
+    """One stored file of a record: the original or a derivative."""
+
+    id: int
+    size: int
+    derivative_type: DerivativeType
+    content_type: str
+    file_url: str
+    download_url: str
+    checksum: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveRecord:
+    """A record (an uploaded item); `file_system_id` is its folder-link id."""
+
+    id: int
+    file_system_id: int
+    display_name: str
+    file_system_compatible_name: str
+    type: RecordType
+    status: Status
+    display_date: datetime | None
+    files: list[File]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    """A folder with its direct children (empty lists when the call does not load them)."""
+
+    id: int
+    file_system_id: int
+    name: str
+    file_system_compatible_name: str
+    display_date: datetime | None
+    size: int
+    created_at: datetime
+    updated_at: datetime
+    folders: list[Folder] = field(default_factory=list)
+    archive_records: list[ArchiveRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ShareLink:
+    """A share link for a folder or record (`shared_file_system_item_id` is its folder-link id)."""
+
+    id: int
+    shared_file_system_item_id: int
+    url: str
+    url_token: str
+    uses: int | None
+    max_uses: int | None
+    auto_approve: bool
+    show_preview: bool
+    default_access_role: AccessRole | None
+    expires_at: datetime | None
+    status: Status
+    by_account_id: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PresignedPost:
+    """Where and how to upload a file: the answer of getPresignedUrl."""
+
+    destination_url: str
+    url: str
+    fields: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class FolderChildrenPage:
+    """One page of a Stela folder listing."""
+
+    folders: list[Folder]
+    archive_records: list[ArchiveRecord]
+    item_count: int
+    next_cursor: str | None
