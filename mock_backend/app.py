@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import random
 import re
+import shutil
 import tempfile
+import weakref
 from datetime import datetime
 from pathlib import Path
 
@@ -49,11 +51,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         storage.database.SchemaMismatch: the data directory was written by an incompatible version.
     """
     settings = settings or Settings()
-    closers: list[object] = []
+    scratch: Path | None = None
     if settings.data_dir is None:
-        scratch = tempfile.TemporaryDirectory(prefix="permanent-mock-")
-        closers.append(scratch)  # removed when the app is garbage-collected or the process exits
-        data_dir = Path(scratch.name)
+        scratch = data_dir = Path(tempfile.mkdtemp(prefix="permanent-mock-"))
     else:
         data_dir = settings.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -79,9 +79,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app = Flask("mock_backend")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_json_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep wire field order
-    app.extensions[EXTENSION] = MockState(
-        backend=backend, settings=settings, spec_json=spec.as_json(), closers=[*closers, database]
-    )
+    app.extensions[EXTENSION] = MockState(backend=backend, settings=settings, spec_json=spec.as_json())
+    # An ephemeral instance's files go when the app is garbage-collected or the process exits.
+    weakref.finalize(app, _discard, database, scratch)
     CORS(
         app,
         origins=[re.compile(pattern) for pattern in settings.cors_origins],
@@ -99,3 +99,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         app.register_blueprint(module.bp)
     errors.register(app)
     return app
+
+
+def _discard(database: Database, scratch: Path | None) -> None:
+    """Release an app's database connections and remove its temporary directory, if it has one."""
+    database.dispose()
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)

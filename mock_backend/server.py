@@ -39,10 +39,24 @@ def bound_url(server: Any, host: str) -> str:
 def serve_in_thread(app: Flask, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Serve the app on a background thread (port 0 picks a free port); yield its base URL."""
     server = make_server(app, host, port, threads=4)
-    thread = threading.Thread(target=server.run, name="permanent-mock", daemon=True)
+    stopping = threading.Event()
+
+    def loop() -> None:
+        try:
+            server.run()
+        except (OSError, ValueError):
+            # Closing sockets under a running select() raises EBADF; expected only while stopping.
+            if not stopping.is_set():
+                raise
+
+    thread = threading.Thread(target=loop, name="permanent-mock", daemon=True)
     thread.start()
     try:
         yield bound_url(server, host)
     finally:
-        server.close()
+        stopping.set()
+        # Close every channel (the listener and open connections) so the asyncore loop runs dry and ends.
+        for channel in list(server._map.values()):
+            channel.close()
+        server.task_dispatcher.shutdown()
         thread.join(timeout=5)

@@ -25,7 +25,6 @@ class MockState:
     backend: Backend
     settings: Settings
     spec_json: bytes
-    closers: list[Any]
 
 
 def state() -> MockState:
