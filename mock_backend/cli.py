@@ -12,6 +12,7 @@ import click
 
 from mock_backend.app import create_app
 from mock_backend.config import Quirks, Settings
+from mock_backend.domain.errors import DomainError
 from mock_backend.domain.seed import DEMO_EMAIL, DEMO_PASSWORD
 from mock_backend.server import bound_url, make_server
 from mock_backend.storage.database import SchemaMismatch
@@ -183,5 +184,10 @@ def serve(
 @click.option("--ttl", default=PRINTED_TOKEN_TTL, show_default=True, type=click.IntRange(1))
 def token(email: str, data_dir: Path, ttl: int) -> None:
     """Print a bearer token for an account of a data directory."""
-    app = create_app(Settings(data_dir=data_dir))
-    click.echo(mint_token(app, email, ttl))
+    try:
+        app = create_app(Settings(data_dir=data_dir))
+        click.echo(mint_token(app, email, ttl))
+    except SchemaMismatch as exc:
+        raise click.ClickException(str(exc)) from exc
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from exc
