@@ -68,6 +68,13 @@ def compare(session: nox.Session) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """Measure the speed and memory targets, as ratios against baselines taken in the same run."""
+    session.install("-e", ".")
+    session.run("python", "benchmarks/bench.py")
+
+
+@nox.session
 def serve(session: nox.Session) -> None:
     """Start the mock with the seeded world (arguments go to `permanent-mock serve`)."""
     session.install("-e", ".")
