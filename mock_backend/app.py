@@ -16,6 +16,7 @@ from flask_cors import CORS
 
 from mock_backend import spec
 from mock_backend.api import (
+    access_log,
     account,
     archive,
     auth,
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     for module in _BLUEPRINTS:
         app.register_blueprint(module.bp)
     errors.register(app)
+    access_log.register(app)
     return app
 
 

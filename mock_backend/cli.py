@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -116,7 +117,7 @@ def main() -> None:
     help="Allowed browser origin (repeatable).",
 )
 @click.option("--enforce-deletion-gate", is_flag=True, help="Refuse deletes unless allowSftpDeletion is on.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=16, show_default=True, type=click.IntRange(1, 64))
 @click.option(
     "--log-level",
     default="info",
@@ -141,6 +142,8 @@ def serve(
 ) -> None:
     """Start the mock (with the seeded demo world on first start) on a production WSGI server."""
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # OpenSSH keeps many reads in flight; waitress' queue-depth warnings are noise, not trouble.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR if log_level != "debug" else logging.DEBUG)
     try:
         quirk_set = Quirks().with_switches(_parse_quirks(quirks))
     except ValueError as exc:
@@ -166,6 +169,9 @@ def serve(
     token = mint_token(app, DEMO_EMAIL, PRINTED_TOKEN_TTL) if settings.seed else "(no seeded account: --no-seed)"
     click.echo(banner(base, settings, token))
     sys.stdout.flush()
+    # SIGTERM (how CI and process managers stop us) unwinds like Ctrl+C, so an --ephemeral
+    # instance removes its temporary directory on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.run()
     except KeyboardInterrupt:

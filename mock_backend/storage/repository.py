@@ -109,7 +109,8 @@ class SqlRepository:
         return self._account(row) if row else None
 
     def account_by_email(self, email: str) -> tuple[Account, str] | None:
-        row = self._s.scalar(select(AccountRow).where(AccountRow.email == email))
+        # FusionAuth matches e-mail login ids case-insensitively.
+        row = self._s.scalar(select(AccountRow).where(func.lower(AccountRow.email) == email.lower()))
         return (self._account(row), row.password_hash) if row else None
 
     def add_account(
