@@ -51,6 +51,8 @@ def require_v2() -> None:
     Raises:
         InvalidInput: the header is missing or another version.
     """
+    if request.method == "OPTIONS":
+        return  # a CORS preflight carries no custom headers; flask-cors answers it
     if request.headers.get("Request-Version", "").strip() != "2":
         raise InvalidInput(
             messages.INVALID_REQUEST,
