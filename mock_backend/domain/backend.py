@@ -715,7 +715,7 @@ class Backend:
                 raise NotFound(messages.SHARE_LOOKUP, f"no folder or record with folder_linkId {link_id}")
             self._require(repo, caller, item.archive_id, CAN_SHARE)
             if isinstance(item, Folder) and item.is_root:
-                raise InvalidInput("warning.share.root_folder", "root folders cannot be shared")
+                raise InvalidInput(messages.SHARE_ROOT_FOLDER, "root folders cannot be shared")
             existing = repo.share_for_link(link_id)
             if existing is not None:
                 return existing

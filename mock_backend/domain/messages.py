@@ -12,6 +12,7 @@ from typing import Final
 INVALID_REQUEST: Final = "error.api.invalid_request"
 VALIDATION_EMPTY: Final = "warning.validation.empty"
 DESTINATION_URL: Final = "error.validate.destination_url"
+SHARE_ROOT_FOLDER: Final = "warning.share.root_folder"
 # 401
 NOT_LOGGED_IN: Final = "warning.generic.account_not_logged_in"
 TOKEN_MISMATCH: Final = "warning.auth.token_does_not_match"
