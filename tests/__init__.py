@@ -1,0 +1,1 @@
+"""Tests of the mock (mock_backend/) and the SDK (contracts/sdk/)."""

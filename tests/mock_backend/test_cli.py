@@ -1,0 +1,116 @@
+"""Tests of mock_backend.cli: `permanent-mock serve` and `permanent-mock token`."""
+
+from __future__ import annotations
+
+import queue
+import re
+import subprocess
+import sysconfig
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from mock_backend.cli import banner, main
+from mock_backend.config import Settings
+from mock_backend.domain.seed import DEMO_EMAIL
+from tests.conftest import build_app, copy_data_dir
+from tests.openapi_check import check_httpx_response
+
+BASE = "http://127.0.0.1:8000"
+SERVING = re.compile(r"permanent-mock is serving on (http://\S+)")
+
+
+def test_serve_help_lists_options() -> None:
+    """`permanent-mock serve --help` exits 0 and documents --ephemeral and --port."""
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert (result.exit_code, "--ephemeral" in result.output, "--port" in result.output) == (0, True, True)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"export FUSION_AUTH_HOST={BASE}/fusionauth",
+        "export FUSION_AUTH_KEY=mock-fusionauth-key",
+        "export FUSION_AUTH_SFTP_CLIENT_ID=mock-sftp-client-id",
+        "export FUSION_AUTH_SFTP_CLIENT_SECRET=mock-sftp-client-secret",
+        f"export PERMANENT_API_BASE_PATH={BASE}/api",
+        f"export STELA_API_BASE_PATH={BASE}/api/v2",
+    ],
+    ids=["fusionauth-host", "fusionauth-key", "client-id", "client-secret", "php-base", "stela-base"],
+)
+def test_banner_contains_sftp_environment_line(line: str) -> None:
+    """The start-up banner holds the environment block sftp-service needs, one export per line."""
+    assert line in banner(BASE, Settings(), "TOKEN").splitlines()
+
+
+def test_banner_contains_token_and_quirks() -> None:
+    """The banner shows the demo token and the state of every quirk."""
+    text = banner(BASE, Settings(), "the-token")
+    assert ("  the-token" in text.splitlines(), "stela_string_ids=on" in text) == (True, True)
+
+
+def test_serve_unknown_quirk_is_usage_error() -> None:
+    """An unknown --quirk name exits with a usage error (2) before serving."""
+    result = CliRunner().invoke(main, ["serve", "--ephemeral", "--quirk", "no_such_quirk=on"])
+    assert (result.exit_code, "no_such_quirk" in result.output) == (2, True)
+
+
+def test_token_prints_usable_bearer_token(seeded_data_dir: Path, tmp_path: Path) -> None:
+    """`permanent-mock token --data-dir D` prints a token the mock on D accepts."""
+    data_dir = tmp_path / "data"
+    copy_data_dir(seeded_data_dir, data_dir)
+    result = CliRunner().invoke(main, ["token", DEMO_EMAIL, "--data-dir", str(data_dir)])
+    app = build_app(Settings(data_dir=data_dir))
+    response = app.test_client().get(
+        "/api/account/getAuthenticatedAccount",
+        headers={"Request-Version": "2", "Authorization": f"Bearer {result.output.strip()}"},
+    )
+    assert (result.exit_code, response.status_code) == (0, 200)
+
+
+@pytest.fixture
+def served() -> Iterator[str]:
+    """Run `permanent-mock serve --ephemeral --port 0` as a process; yield the base URL it prints; stop it."""
+    executable = Path(sysconfig.get_path("scripts")) / "permanent-mock"
+    process = subprocess.Popen(
+        [str(executable), "serve", "--ephemeral", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    stdout = process.stdout
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        for line in stdout:
+            lines.put(line)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        while True:
+            match = SERVING.search(lines.get(timeout=30))
+            if match:
+                yield match.group(1)
+                break
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        reader.join(timeout=5)
+        stdout.close()
+
+
+def test_serve_process_prints_base_url_and_answers_health(served: str) -> None:
+    """The served process prints its base URL (port 0 picked a real one) and answers /_mock/health."""
+    with httpx.Client(event_hooks={"response": [check_httpx_response]}) as client:
+        response = client.get(f"{served}/_mock/health")
+    assert (served.startswith("http://127.0.0.1:"), served.endswith(":0"), response.json()) == (
+        True,
+        False,
+        {"status": "ok"},
+    )
