@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 import re
@@ -61,7 +62,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
 
     database = Database(settings.database_url or f"sqlite:///{data_dir / 'mock.sqlite3'}")
     empty = database.create_schema()
-    secret = settings.secret_key.encode() if settings.secret_key else database.secret()
+    # A configured secret of any length is stretched to the 32 bytes HS256 wants (PyJWT warns below that).
+    secret = hashlib.sha256(settings.secret_key.encode()).digest() if settings.secret_key else database.secret()
     store = FileBlobStore(data_dir / "blobs", settings.max_upload_bytes)
     signer = Signer(secret)
     backend = Backend(uow=database, blobs=store, settings=settings, clock=clock or SystemClock(), signer=signer)
