@@ -23,6 +23,7 @@ from mock_backend.api import (
     auth,
     blobs,
     errors,
+    faults,
     folder,
     meta,
     record,
@@ -33,6 +34,7 @@ from mock_backend.api.support import EXTENSION, MockState
 from mock_backend.config import Settings
 from mock_backend.domain.backend import Backend
 from mock_backend.domain.clock import Clock, FrozenClock, SystemClock
+from mock_backend.domain.faults import FaultPlan
 from mock_backend.domain.security import Signer
 from mock_backend.domain.seed import seed
 from mock_backend.storage.blobs import FileBlobStore
@@ -82,7 +84,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app = Flask("mock_backend")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_json_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep wire field order
-    app.extensions[EXTENSION] = MockState(backend=backend, settings=settings, spec_json=spec.as_json())
+    app.extensions[EXTENSION] = MockState(
+        backend=backend, settings=settings, spec_json=spec.as_json(), faults=FaultPlan()
+    )
     # An ephemeral instance's files go when the app is garbage-collected or the process exits.
     weakref.finalize(app, _discard, database, scratch)
     CORS(
@@ -102,6 +106,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         app.register_blueprint(module.bp)
     errors.register(app)
     access_log.register(app)
+    faults.register(app)
     return app
 
 

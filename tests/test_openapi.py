@@ -19,7 +19,7 @@ SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "openapi.yaml"
 SPEC_URI = "urn:permanent-mock:openapi"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
-#: The operations the design brief names, plus the HEAD twin of the download route.
+#: The operations the design brief names, the HEAD twin of the download route, and fault injection.
 EXPECTED_OPERATION_IDS = {
     "getAuthenticatedAccount",
     "getAllArchives",
@@ -43,10 +43,14 @@ EXPECTED_OPERATION_IDS = {
     "mockHealth",
     "mockListDeletions",
     "mockUpdateAccount",
+    "mockListFaults",
+    "mockAddFault",
+    "mockClearFaults",
+    "mockRemoveFault",
     "getOpenApi",
 }
 #: Operations without any input, which therefore have no client error to document.
-INPUTLESS_OPERATION_IDS = {"mockHealth", "getOpenApi"}
+INPUTLESS_OPERATION_IDS = {"mockHealth", "getOpenApi", "mockListFaults", "mockClearFaults"}
 PHP_WRITE_OPERATION_IDS = {
     "postFolder",
     "deleteFolder",

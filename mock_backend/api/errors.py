@@ -23,6 +23,7 @@ from mock_backend.domain.errors import (
     RangeNotSatisfiable,
     Unauthenticated,
 )
+from mock_backend.domain.faults import InjectedFault
 from mock_backend.wire import fusionauth, php, stela
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,9 @@ HTTP_KEYS: Final[dict[int, str]] = {
 
 
 def status_of(error: DomainError) -> int:
-    """Return the HTTP status of a domain error (the nearest class in the table)."""
+    """Return the HTTP status of a domain error (the nearest class in the table; a fault its own)."""
+    if isinstance(error, InjectedFault):
+        return error.status
     for cls in type(error).__mro__:
         if cls in STATUS:
             return STATUS[cls]

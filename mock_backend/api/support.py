@@ -11,6 +11,7 @@ from mock_backend.config import Settings
 from mock_backend.domain import messages
 from mock_backend.domain.backend import Backend
 from mock_backend.domain.errors import InvalidInput
+from mock_backend.domain.faults import FaultPlan
 from mock_backend.domain.models import Account
 from mock_backend.wire import inputs
 from mock_backend.wire.context import WireContext
@@ -25,6 +26,7 @@ class MockState:
     backend: Backend
     settings: Settings
     spec_json: bytes
+    faults: FaultPlan
 
 
 def state() -> MockState:

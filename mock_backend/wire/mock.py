@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mock_backend.domain.faults import Fault
 from mock_backend.domain.models import Deletion
 from mock_backend.wire.timestamps import php
 
@@ -32,3 +33,20 @@ def deletions(items: list[Deletion]) -> dict[str, Any]:
             for d in items
         ]
     }
+
+
+def fault(item: Fault) -> dict[str, Any]:
+    """Return one planned fault."""
+    return {
+        "faultId": item.id,
+        "path": item.path_prefix,
+        "method": item.method,
+        "status": item.status,
+        "delayMs": item.delay_ms,
+        "times": item.remaining,
+    }
+
+
+def faults(items: list[Fault]) -> dict[str, Any]:
+    """Return the planned faults."""
+    return {"items": [fault(f) for f in items]}
