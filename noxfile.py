@@ -40,7 +40,7 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def contracts(session: nox.Session) -> None:
-    """Run the contract suite against the in-process mock (no network), with the drift self-check."""
+    """Run the contract suite against the in-process mock (no network)."""
     session.install("-e", ".[contracts]", *_groups("test"))
     session.run("pytest", "contracts/suite", "--target", "mock", *session.posargs)
 
@@ -65,6 +65,13 @@ def compare(session: nox.Session) -> None:
     """Write the drift report between two snapshot directories: nox -s compare -- A B [--out DIR]."""
     session.install("-e", ".[contracts]")
     session.run("permanent-contracts", "compare", *session.posargs)
+
+
+@nox.session
+def selfcheck(session: nox.Session) -> None:
+    """Run the suite against deliberately drifted mocks and report the kill rate (every drift must be caught)."""
+    session.install("-e", ".[contracts]", *_groups("test"))
+    session.run("permanent-contracts", "selfcheck", *session.posargs)
 
 
 @nox.session

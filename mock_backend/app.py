@@ -30,7 +30,7 @@ from mock_backend.api import (
     share,
     stela,
 )
-from mock_backend.api.support import EXTENSION, MockState
+from mock_backend.api.support import EXTENSION, IdConverter, MockState
 from mock_backend.config import Settings
 from mock_backend.domain.backend import Backend
 from mock_backend.domain.clock import Clock, FrozenClock, SystemClock
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
 
     app = Flask("mock_backend")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_json_bytes
+    app.url_map.converters["id"] = IdConverter
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep wire field order
     app.extensions[EXTENSION] = MockState(
         backend=backend, settings=settings, spec_json=spec.as_json(), faults=FaultPlan()

@@ -31,7 +31,7 @@ def upload(bucket: str) -> Response:
     return Response(status=204)
 
 
-@bp.route("/cdn/files/<int:file_id>", methods=["GET", "HEAD"])
+@bp.route("/cdn/files/<id:file_id>", methods=["GET", "HEAD"])
 def download(file_id: int) -> Response:
     """CloudFront-like signed download: 200, or 206 with exactly the requested slice (D7)."""
     args = request.args

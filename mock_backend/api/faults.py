@@ -40,7 +40,7 @@ def clear_faults() -> Response:
     return ok_empty()
 
 
-@bp.delete("/<int:fault_id>")
+@bp.delete("/<id:fault_id>")
 def remove_fault(fault_id: int) -> Response:
     """Remove one fault."""
     state().faults.remove(fault_id)

@@ -34,7 +34,7 @@ def get_folders() -> Response:
     return ok(stela.folders_response(backend().stela_folders(optional_caller(), ids), wire()))
 
 
-@bp.get("/folder/<int:folder_id>/children")
+@bp.get("/folder/<id:folder_id>/children")
 def get_folder_children(folder_id: int) -> Response:
     """One cursor page of a folder's children."""
     page_size = _joi_int("pageSize", request.args.get("pageSize"), required=True) or 1

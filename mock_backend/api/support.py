@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
+from werkzeug.routing import IntegerConverter, Map
 
 from mock_backend.config import Settings
 from mock_backend.domain import messages
@@ -17,6 +18,13 @@ from mock_backend.wire import inputs
 from mock_backend.wire.context import WireContext
 
 EXTENSION = "permanent_mock"
+
+
+class IdConverter(IntegerConverter):
+    """`<id:name>`: a path id from 1 to 2**63-1; anything larger cannot be a stored id, so it is 404."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=inputs.MAX_ID)
 
 
 @dataclass

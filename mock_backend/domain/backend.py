@@ -563,7 +563,7 @@ class Backend:
         if "file" not in lowered:
             raise InvalidInput(messages.UPLOAD_MALFORMED, "the form has no file part")
         policy_text = lowered["policy"]
-        if self.signer.sign_hex(policy_text) != lowered["x-amz-signature"]:
+        if not self.signer.verify_hex(lowered["x-amz-signature"], policy_text):
             raise PermissionDenied(messages.UPLOAD_SIGNATURE, "the policy signature does not match")
         try:
             policy = json.loads(base64.b64decode(policy_text, validate=True))

@@ -54,9 +54,14 @@ class Signer:
         """Return a hex signature of one message (the form S3's X-Amz-Signature takes)."""
         return hmac.new(self._secret, message.encode("utf-8", "surrogatepass"), "sha256").hexdigest()
 
+    def verify_hex(self, signature: str, message: str) -> bool:
+        """Tell whether `signature` is the hex signature of `message`."""
+        return hmac.compare_digest(self.sign_hex(message).encode(), signature.encode("utf-8", "surrogatepass"))
+
     def verify(self, signature: str, *parts: str) -> bool:
         """Tell whether `signature` signs the parts."""
-        return hmac.compare_digest(self.sign(*parts), signature)
+        # Compare bytes: compare_digest refuses non-ASCII str, and a tampered URL may carry any text.
+        return hmac.compare_digest(self.sign(*parts).encode(), signature.encode("utf-8", "surrogatepass"))
 
     def issue_token(self, *, account_id: int, subject: str, email: str, audience: str, now: datetime, ttl: int) -> str:
         """Return an HS256 JWT access token, shaped like FusionAuth's, that expires after `ttl` seconds."""
