@@ -1,0 +1,298 @@
+"""Deliberately drifted variants of the mock for the self-check: WSGI middlewares over any app, or quirk switches.
+
+The middlewares never reach into the mock: they rewrite the requests and responses of whatever WSGI
+app they wrap, as a differently behaving server would answer. Each `Mutant` also states the drift a
+snapshot comparison against the unmutated mock must find (`expected_drift`, (kind, path) globs).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+Headers = list[tuple[str, str]]
+BodyRewrite = Callable[[object], object]
+
+_DUPLICATE_SUFFIX = re.compile(r" \(\d+\)(?=\.[^.]*$|$)")
+
+
+def is_php_path(path: str) -> bool:
+    """PHP API v2 routes are `/api/<controller>/<action>`; Stela lives under `/api/v2/`."""
+    return path.startswith("/api/") and not path.startswith("/api/v2/")
+
+
+def is_stela_path(path: str) -> bool:
+    """Stela v2 routes live under `/api/v2/`."""
+    return path.startswith("/api/v2/")
+
+
+def _header(headers: Headers, name: str) -> str | None:
+    """The value of a header (case-insensitive), or None."""
+    return next((value for key, value in headers if key.lower() == name.lower()), None)
+
+
+def _with_length(headers: Headers, length: int) -> Headers:
+    """Replace Content-Length by the new body length."""
+    return [(k, v) for k, v in headers if k.lower() != "content-length"] + [("Content-Length", str(length))]
+
+
+class ResponseRewriter:
+    """A middleware that buffers each answer and lets `rewrite(path, status, headers, body)` change it."""
+
+    def __init__(
+        self,
+        app: WSGIApplication,
+        rewrite: Callable[[str, str, Headers, bytes], tuple[str, Headers, bytes]],
+    ) -> None:
+        self.app = app
+        self.rewrite = rewrite
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """Run the wrapped app, then hand its complete answer to `rewrite`."""
+        captured: dict[str, object] = {}
+
+        def capture(status: str, headers: Headers, exc_info: object = None) -> Callable[[bytes], object]:
+            captured["status"], captured["headers"] = status, list(headers)
+            return lambda data: None  # the legacy write() callable; Flask does not use it
+
+        chunks = self.app(environ, capture)
+        try:
+            body = b"".join(chunks)
+        finally:
+            close = getattr(chunks, "close", None)
+            if callable(close):
+                close()
+        status, headers = str(captured["status"]), list(captured["headers"])  # type: ignore[call-overload]
+        new_status, new_headers, new_body = self.rewrite(str(environ.get("PATH_INFO", "")), status, headers, body)
+        if new_body != body:  # a HEAD answer keeps the Content-Length of the GET it stands for
+            new_headers = _with_length(new_headers, len(new_body))
+        start_response(new_status, new_headers)
+        return [new_body]
+
+
+def json_rewriter(app: WSGIApplication, applies: Callable[[str], bool], change: BodyRewrite) -> ResponseRewriter:
+    """Wrap an app so JSON answers of matching paths are decoded, changed by `change` and re-encoded."""
+
+    def rewrite(path: str, status: str, headers: Headers, body: bytes) -> tuple[str, Headers, bytes]:
+        media = (_header(headers, "Content-Type") or "").split(";")[0].strip()
+        if not applies(path) or media != "application/json" or not body:
+            return status, headers, body
+        try:
+            document = json.loads(body)
+        except ValueError:
+            return status, headers, body
+        return status, headers, json.dumps(change(document), separators=(",", ":")).encode()
+
+    return ResponseRewriter(app, rewrite)
+
+
+def walk(document: object, visit: Callable[[dict[str, object]], None]) -> object:
+    """Call `visit` on every JSON object of a document, depth first, and return the document."""
+    if isinstance(document, dict):
+        visit(document)
+        for value in list(document.values()):
+            walk(value, visit)
+    elif isinstance(document, list):
+        for value in document:
+            walk(value, visit)
+    return document
+
+
+# --------------------------------------------------------------------------- the drifts
+
+
+def rename_download_name(app: WSGIApplication) -> WSGIApplication:
+    """(a) PHP VOs call the field `download_name` instead of `downloadName`."""
+
+    def visit(node: dict[str, object]) -> None:
+        if "downloadName" in node:
+            node["download_name"] = node.pop("downloadName")
+
+    return json_rewriter(app, is_php_path, lambda doc: walk(doc, visit))
+
+
+def folder_id_as_string(app: WSGIApplication) -> WSGIApplication:
+    """(b) PHP FolderVOs send `folderId` as a JSON string."""
+
+    def visit(node: dict[str, object]) -> None:
+        if "ChildItemVOs" in node and isinstance(node.get("folderId"), int):
+            node["folderId"] = str(node["folderId"])
+
+    return json_rewriter(app, is_php_path, lambda doc: walk(doc, visit))
+
+
+def drop_original_files(app: WSGIApplication) -> WSGIApplication:
+    """(c) FileVOs (PHP) and files (Stela) lack the `file.format.original` entry."""
+
+    def visit(node: dict[str, object]) -> None:
+        for key in ("FileVOs", "files"):
+            files = node.get(key)
+            if isinstance(files, list):
+                node[key] = [
+                    f for f in files if not (isinstance(f, dict) and f.get("format") == "file.format.original")
+                ]
+
+    return json_rewriter(app, lambda path: path.startswith("/api/"), lambda doc: walk(doc, visit))
+
+
+def ok_instead_of_not_found(app: WSGIApplication) -> WSGIApplication:
+    """(d) Every 404 is answered as 200 (with the same body)."""
+
+    def rewrite(path: str, status: str, headers: Headers, body: bytes) -> tuple[str, Headers, bytes]:
+        return ("200 OK" if status.startswith("404") else status), headers, body
+
+    return ResponseRewriter(app, rewrite)
+
+
+def timestamps_with_offset(app: WSGIApplication) -> WSGIApplication:
+    """(e) PHP `*DT` timestamps carry an explicit `+00:00` offset."""
+
+    def visit(node: dict[str, object]) -> None:
+        for key, value in node.items():
+            if key.endswith("DT") and isinstance(value, str) and len(value) == 19:
+                node[key] = value + "+00:00"
+
+    return json_rewriter(app, is_php_path, lambda doc: walk(doc, visit))
+
+
+def duplicates_not_suffixed(app: WSGIApplication) -> WSGIApplication:
+    """(g) `downloadName` shows no ` (n)` de-duplication suffix."""
+
+    def visit(node: dict[str, object]) -> None:
+        value = node.get("downloadName")
+        if isinstance(value, str):
+            node["downloadName"] = _DUPLICATE_SUFFIX.sub("", value)
+
+    return json_rewriter(app, lambda path: path.startswith("/api/"), lambda doc: walk(doc, visit))
+
+
+class ServerErrorOnMalformedJson:
+    """(h) A PHP POST whose body is not JSON answers 500 `error.generic.internal` instead of 400."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """Answer 500 for malformed JSON; pass everything else through with its body restored."""
+        path = str(environ.get("PATH_INFO", ""))
+        if environ.get("REQUEST_METHOD") != "POST" or not is_php_path(path):
+            return self.app(environ, start_response)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        try:
+            json.loads(body)
+        except ValueError:
+            answer = json.dumps({"message": "error.generic.internal", "detail": "Syntax error"}).encode()
+            start_response(
+                "500 INTERNAL SERVER ERROR",
+                [("Content-Type", "application/json"), ("Content-Length", str(len(answer)))],
+            )
+            return [answer]
+        return self.app(environ, start_response)
+
+
+def server_error_on_malformed_json(app: WSGIApplication) -> WSGIApplication:
+    """Wrap an app in `ServerErrorOnMalformedJson`."""
+    return ServerErrorOnMalformedJson(app)
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """A drifted variant: a middleware over the mock app, or quirk switches (or both)."""
+
+    name: str
+    description: str
+    middleware: Callable[[WSGIApplication], WSGIApplication] | None = None
+    quirks: Mapping[str, bool] = field(default_factory=dict)
+    #: (kind, path glob) pairs a drift report against the unmutated mock must show, and nothing else
+    #: (besides the consequences of scenarios that stop early: outcome and missing exchanges).
+    expected_drift: frozenset[tuple[str, str]] = frozenset()
+
+    def wrap(self, app: WSGIApplication) -> WSGIApplication:
+        """Return the app with this mutant's middleware applied (the app itself if it has none)."""
+        return app if self.middleware is None else self.middleware(app)
+
+
+MUTANTS: tuple[Mutant, ...] = (
+    Mutant(
+        "renamed-field",
+        "(a) PHP VOs rename downloadName to download_name",
+        rename_download_name,
+        expected_drift=frozenset({("missing_field", "*.downloadName"), ("extra_field", "*.download_name")}),
+    ),
+    Mutant(
+        "folder-id-string",
+        "(b) PHP FolderVO.folderId is a string",
+        folder_id_as_string,
+        expected_drift=frozenset({("type_change", "*.folderId")}),
+    ),
+    Mutant(
+        "no-original-file",
+        "(c) FileVOs and Stela files lack the file.format.original entry",
+        drop_original_files,
+        expected_drift=frozenset(
+            {
+                ("missing_field", "*.FileVOs[]"),
+                ("missing_field", "*.files[]"),
+                ("length_change", "*.FileVOs"),
+                ("length_change", "*.files"),
+            }
+        ),
+    ),
+    Mutant(
+        "ok-instead-of-404",
+        "(d) 200 instead of 404",
+        ok_instead_of_not_found,
+        expected_drift=frozenset({("status_change", "status")}),
+    ),
+    Mutant(
+        "timestamp-offset",
+        "(e) PHP *DT timestamps carry +00:00",
+        timestamps_with_offset,
+        expected_drift=frozenset({("type_change", "*DT")}),
+    ),
+    Mutant(
+        "cursor-on-empty-page",
+        "(f) nextCursor/nextPage present (null) on an empty Stela page",
+        quirks={"stela_empty_page_omits_cursor": False},
+        expected_drift=frozenset(
+            {("extra_field", "$.pagination.nextCursor"), ("extra_field", "$.pagination.nextPage")}
+        ),
+    ),
+    Mutant(
+        "duplicates-not-suffixed",
+        "(g) downloadName shows no ' (n)' suffix",
+        duplicates_not_suffixed,
+        expected_drift=frozenset({("value_change", "*.downloadName")}),
+    ),
+    Mutant(
+        "500-on-malformed-json",
+        "(h) 500 instead of 400 on a malformed JSON body",
+        server_error_on_malformed_json,
+        expected_drift=frozenset({("status_change", "status")}),
+    ),
+)
+BY_NAME: Mapping[str, Mutant] = {mutant.name: mutant for mutant in MUTANTS}
+
+
+def get(name: str) -> Mutant:
+    """Return the mutant of that name.
+
+    Raises:
+        KeyError: no mutant has that name (the message lists the known ones).
+    """
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"unknown mutant {name!r}; known: {', '.join(BY_NAME)}") from None

@@ -1,0 +1,267 @@
+"""The self-check: the suite must catch every drifted mock variant, and drift reports must show exactly the drift.
+
+It runs the contract suite (without the parts marked slow) against the in-process mock twice and
+against every mutant of `contracts.mutants`, each run in its own pytest process recording snapshots.
+A mutant is *killed* when some test fails against it that passes in both runs against the mock. Then it compares
+snapshots: mock against mock must be clean, and mock against a mutant must show the mutant's expected
+drift and nothing else (apart from what scenarios that stopped early did not record).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from contracts import drift, mutants
+from contracts.normalise import JsonValue
+
+SUITE_DIR = Path(__file__).resolve().parent / "suite"
+REPORT_FORMAT = "permanent-contracts-selfcheck/1"
+#: Drift kinds that only follow from a scenario stopping early on a mutant (the scenario failed there).
+CONSEQUENCES = frozenset({"outcome_change", "missing_exchange", "extra_exchange", "sequence_change"})
+DEFAULT_EXAMPLES = 10
+
+
+@dataclass
+class SuiteRun:
+    """One run of the suite against one target in its own process."""
+
+    target: str
+    returncode: int
+    results: dict[str, str]
+    snapshots: Path
+    seconds: float
+    output: str = ""
+
+    def failed(self) -> set[str]:
+        """Ids of the tests that failed, with the target removed so runs against different targets compare."""
+        return {strip_target(test_id, self.target) for test_id, outcome in self.results.items() if outcome == "failed"}
+
+
+def strip_target(test_id: str, target: str) -> str:
+    """Remove the target's parameter id from a pytest node id (`test_x[mock-first]` → `test_x[first]`)."""
+    return test_id.replace(f"[{target}-", "[").replace(f"-{target}]", "]").replace(f"[{target}]", "")
+
+
+def run_suite(
+    target: str,
+    workdir: Path,
+    *,
+    examples: int = DEFAULT_EXAMPLES,
+    extra_args: Sequence[str] = (),
+) -> SuiteRun:
+    """Run the suite against a target in a subprocess, recording snapshots and per-test outcomes under `workdir`."""
+    label = target.replace(":", "-")
+    results = workdir / f"{label}.results.json"
+    snapshots = workdir / "snapshots" / label
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(SUITE_DIR),
+        "--target",
+        target,
+        "--record-snapshots",
+        str(snapshots),
+        "--results-json",
+        str(results),
+        "-m",
+        "not slow",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        *extra_args,
+    ]
+    env = {**os.environ, "PERMANENT_CONTRACT_EXAMPLES": str(examples), "PERMANENT_TARGET": target}
+    started = time.monotonic()
+    completed = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    seconds = time.monotonic() - started
+    if not results.exists():
+        raise RuntimeError(
+            f"the suite run against {target} wrote no results (exit {completed.returncode}):\n"
+            + completed.stdout[-2000:]
+            + completed.stderr[-2000:]
+        )
+    outcomes = json.loads(results.read_text(encoding="utf-8"))
+    return SuiteRun(target, completed.returncode, outcomes, snapshots, seconds, completed.stdout[-4000:])
+
+
+@dataclass
+class MutantResult:
+    """What the self-check found for one mutant."""
+
+    mutant: mutants.Mutant
+    run: SuiteRun
+    killed_by: list[str]
+    drift_items: list[drift.DriftItem] = field(default_factory=list)
+    unexpected: list[drift.DriftItem] = field(default_factory=list)
+    missing: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def killed(self) -> bool:
+        """True when some test fails against the mutant that passes against the mock."""
+        return bool(self.killed_by)
+
+    @property
+    def drift_exact(self) -> bool:
+        """True when the drift report shows the expected drift and nothing else."""
+        return not self.unexpected and not self.missing
+
+    def as_json(self) -> dict[str, JsonValue]:
+        """Plain JSON for the report."""
+        return {
+            "name": self.mutant.name,
+            "description": self.mutant.description,
+            "killed": self.killed,
+            "killed_by": list[JsonValue](self.killed_by),
+            "seconds": round(self.run.seconds, 1),
+            "drift_exact": self.drift_exact,
+            "expected_drift": [list[JsonValue](pair) for pair in sorted(self.mutant.expected_drift)],
+            "unexpected_drift": [item.as_json() for item in self.unexpected],
+            "missing_expected_drift": [list[JsonValue](pair) for pair in self.missing],
+            "drift": [item.as_json() for item in self.drift_items],
+        }
+
+
+def killers(baselines: Sequence[SuiteRun], run: SuiteRun) -> list[str]:
+    """Tests that fail against the mutant but in no run against the mock (so a flaky test kills nothing)."""
+    already = set().union(*(baseline.failed() for baseline in baselines))
+    return sorted(run.failed() - already)
+
+
+def failed_scenarios(snapshots: dict[str, dict[str, JsonValue]]) -> set[str]:
+    """Scenarios recorded with a failed outcome."""
+    return {name for name, snapshot in snapshots.items() if snapshot.get("outcome") == "failed"}
+
+
+def check_drift(
+    mutant: mutants.Mutant,
+    baseline: dict[str, dict[str, JsonValue]],
+    mutated: dict[str, dict[str, JsonValue]],
+) -> tuple[list[drift.DriftItem], list[drift.DriftItem], list[tuple[str, str]]]:
+    """Return (all drift items, items the mutant does not explain, expected drift that is absent)."""
+    items = drift.build_report(baseline, mutated).items
+    stopped = failed_scenarios(mutated)
+
+    def expected(item: drift.DriftItem) -> bool:
+        return any(item.kind == kind and fnmatch.fnmatchcase(item.path, path) for kind, path in mutant.expected_drift)
+
+    def consequence(item: drift.DriftItem) -> bool:
+        return item.kind in CONSEQUENCES and set(item.scenarios) <= stopped
+
+    unexpected = [item for item in items if not expected(item) and not consequence(item)]
+    missing = [
+        (kind, path)
+        for kind, path in sorted(mutant.expected_drift)
+        if not any(item.kind == kind and fnmatch.fnmatchcase(item.path, path) for item in items)
+    ]
+    return items, unexpected, missing
+
+
+@dataclass
+class SelfCheckReport:
+    """The outcome of a whole self-check."""
+
+    baseline: SuiteRun
+    second_baseline: SuiteRun
+    mock_vs_mock: drift.DriftReport
+    results: list[MutantResult]
+
+    @property
+    def kill_rate(self) -> float:
+        """Killed mutants / all mutants."""
+        return sum(r.killed for r in self.results) / len(self.results) if self.results else 1.0
+
+    @property
+    def passed(self) -> bool:
+        """Every mutant killed, mock against mock clean, every mutant's drift exact."""
+        return self.kill_rate == 1.0 and self.mock_vs_mock.clean and all(r.drift_exact for r in self.results)
+
+    def as_json(self) -> dict[str, JsonValue]:
+        """Plain JSON for the report file."""
+        return {
+            "format": REPORT_FORMAT,
+            "passed": self.passed,
+            "kill_rate": round(self.kill_rate, 4),
+            "killed": sum(r.killed for r in self.results),
+            "total": len(self.results),
+            "baseline": {
+                "failed": list[JsonValue](sorted(self.baseline.failed() | self.second_baseline.failed())),
+                "flaky": list[JsonValue](sorted(self.baseline.failed() ^ self.second_baseline.failed())),
+                "seconds": round(self.baseline.seconds, 1),
+            },
+            "mock_vs_mock_clean": self.mock_vs_mock.clean,
+            "mock_vs_mock_unexplained": [item.as_json() for item in self.mock_vs_mock.unexplained],
+            "mutants": [r.as_json() for r in self.results],
+        }
+
+    def summary(self) -> str:
+        """A short table for people."""
+        failing = self.baseline.failed() | self.second_baseline.failed()
+        flaky = self.baseline.failed() ^ self.second_baseline.failed()
+        lines = [
+            f"baseline (mock, two runs): {len(failing)} failing test(s) already ({len(flaky)} flaky), "
+            f"{self.baseline.seconds:.0f} s per run",
+            f"mock vs mock drift: {'clean' if self.mock_vs_mock.clean else 'NOT CLEAN'}",
+            "",
+            f"{'mutant':<26} {'killed':<7} {'drift exact':<12} first killer",
+        ]
+        for r in self.results:
+            first = r.killed_by[0] if r.killed_by else "-"
+            lines.append(
+                f"{r.mutant.name:<26} {'yes' if r.killed else 'NO':<7} {'yes' if r.drift_exact else 'NO':<12} {first}"
+            )
+            for item in r.unexpected[:5]:
+                lines.append(f"    unexpected drift: {item.operation} {item.kind} {item.path} {item.a!r} -> {item.b!r}")
+            for kind, path in r.missing:
+                lines.append(f"    missing expected drift: {kind} {path}")
+        killed = sum(r.killed for r in self.results)
+        lines += ["", f"kill rate: {killed}/{len(self.results)} = {self.kill_rate:.0%}"]
+        return "\n".join(lines)
+
+
+def run_selfcheck(
+    workdir: Path,
+    names: Sequence[str] = (),
+    *,
+    jobs: int = 2,
+    examples: int = DEFAULT_EXAMPLES,
+) -> SelfCheckReport:
+    """Run the mock twice and each chosen mutant (all by default), `jobs` suite processes at a time."""
+    chosen = [mutants.get(name) for name in names] if names else list(mutants.MUTANTS)
+    workdir.mkdir(parents=True, exist_ok=True)
+    targets = ["mock", "mock-again", *(f"mutant:{m.name}" for m in chosen)]
+
+    def run(label: str) -> SuiteRun:
+        if label == "mock-again":
+            again = run_suite("mock", workdir / "again", examples=examples)
+            return again
+        return run_suite(label, workdir, examples=examples)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        runs = dict(zip(targets, pool.map(run, targets), strict=True))
+    baseline = drift.load_snapshots(runs["mock"].snapshots)
+    mock_vs_mock = drift.build_report(
+        baseline, drift.load_snapshots(runs["mock-again"].snapshots), a_label="mock", b_label="mock (second run)"
+    )
+    results: list[MutantResult] = []
+    for mutant in chosen:
+        mutant_run = runs[f"mutant:{mutant.name}"]
+        items, unexpected, missing = check_drift(mutant, baseline, drift.load_snapshots(mutant_run.snapshots))
+        baselines = (runs["mock"], runs["mock-again"])
+        results.append(MutantResult(mutant, mutant_run, killers(baselines, mutant_run), items, unexpected, missing))
+    return SelfCheckReport(runs["mock"], runs["mock-again"], mock_vs_mock, results)
+
+
+def write(report: SelfCheckReport, out: Path) -> None:
+    """Write the JSON report (kill rate included)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report.as_json(), indent=2) + "\n", encoding="utf-8")

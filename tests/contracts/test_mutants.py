@@ -1,0 +1,144 @@
+"""Tests of contracts.mutants: each middleware drifts exactly what it names, on a bare app and on the mock."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+
+from contracts import mutants
+from contracts.targets import mock_app
+from mock_backend.testing import mint_token
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+
+def json_app(document: object, status: str = "200 OK") -> WSGIApplication:
+    """A WSGI app answering one JSON document to every request."""
+    body = json.dumps(document).encode()
+
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body] if environ["REQUEST_METHOD"] != "HEAD" else []
+
+    return app
+
+
+def call(app: WSGIApplication, path: str, method: str = "GET", content: bytes | None = None) -> httpx.Response:
+    """Send one request to a WSGI app."""
+    with httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://t") as client:
+        return client.request(method, path, content=content, headers={"Content-Type": "application/json"})
+
+
+FOLDER_VO = {
+    "folderId": 7,
+    "downloadName": "a (1)",
+    "createdDT": "2024-01-02T15:04:05",
+    "ChildItemVOs": [{"recordId": 9, "downloadName": "b (2).txt", "FileVOs": [{"format": "file.format.original"}]}],
+}
+
+
+def test_catalogue_covers_the_eight_drifts() -> None:
+    """The catalogue holds the eight drifts (a)–(h), each with the drift it must cause."""
+    assert [m.description[:3] for m in mutants.MUTANTS] == [f"({c})" for c in "abcdefgh"]
+    assert all(m.expected_drift for m in mutants.MUTANTS), "every mutant states its expected drift"
+    assert all(m.middleware or m.quirks for m in mutants.MUTANTS), "every mutant changes something"
+
+
+def test_get_unknown_mutant_lists_known_names() -> None:
+    """An unknown name raises KeyError naming the known ones."""
+    with pytest.raises(KeyError, match="renamed-field"):
+        mutants.get("nope")
+
+
+@pytest.mark.parametrize(
+    ("mutant", "path", "check"),
+    [
+        pytest.param(
+            "renamed-field",
+            "/api/folder/getRoot",
+            lambda d: "download_name" in d and "downloadName" not in d and "download_name" in d["ChildItemVOs"][0],
+            id="renamed-field",
+        ),
+        pytest.param("folder-id-string", "/api/folder/getRoot", lambda d: d["folderId"] == "7", id="folder-id-string"),
+        pytest.param(
+            "no-original-file", "/api/record/get", lambda d: d["ChildItemVOs"][0]["FileVOs"] == [], id="files"
+        ),
+        pytest.param(
+            "timestamp-offset", "/api/folder/getRoot", lambda d: d["createdDT"] == "2024-01-02T15:04:05+00:00", id="dt"
+        ),
+        pytest.param(
+            "duplicates-not-suffixed",
+            "/api/folder/getRoot",
+            lambda d: (d["downloadName"], d["ChildItemVOs"][0]["downloadName"]) == ("a", "b.txt"),
+            id="suffix",
+        ),
+    ],
+)
+def test_json_mutant_rewrites_php_answers(mutant: str, path: str, check: Callable[[Any], bool]) -> None:
+    """Each JSON mutant changes exactly the field it names in PHP answers."""
+    app = mutants.get(mutant).wrap(json_app(FOLDER_VO))
+    assert check(call(app, path).json())
+
+
+@pytest.mark.parametrize("mutant", ["renamed-field", "folder-id-string", "timestamp-offset"])
+def test_php_mutants_leave_stela_answers_alone(mutant: str) -> None:
+    """PHP-only drifts do not touch Stela (`/api/v2/...`)."""
+    app = mutants.get(mutant).wrap(json_app(FOLDER_VO))
+    assert call(app, "/api/v2/folder").json() == FOLDER_VO
+
+
+def test_ok_instead_of_404_changes_only_the_status() -> None:
+    """(d) turns a 404 into a 200 with the same body, and leaves other statuses alone."""
+    error = {"message": "error.folder.lookup"}
+    answer = call(mutants.get("ok-instead-of-404").wrap(json_app(error, "404 NOT FOUND")), "/api/folder/getRoot")
+    assert (answer.status_code, answer.json()) == (200, error)
+    other = call(mutants.get("ok-instead-of-404").wrap(json_app(error, "403 FORBIDDEN")), "/api/folder/getRoot")
+    assert other.status_code == 403
+
+
+def test_rewriter_keeps_head_content_length() -> None:
+    """A HEAD answer keeps the Content-Length of the GET it stands for."""
+    app = mutants.get("ok-instead-of-404").wrap(json_app(FOLDER_VO))
+    head = call(app, "/api/folder/getRoot", "HEAD")
+    assert head.headers["content-length"] == str(len(json.dumps(FOLDER_VO)))
+
+
+def test_malformed_json_mutant_answers_500_and_passes_valid_json_through() -> None:
+    """(h) answers 500 to a PHP POST that is not JSON; valid bodies reach the app unchanged."""
+    seen: list[bytes] = []
+
+    def echo(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        seen.append(environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)))
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b"{}"]
+
+    app = mutants.get("500-on-malformed-json").wrap(echo)
+    assert call(app, "/api/folder/post", "POST", b"{bad").status_code == 500
+    assert call(app, "/api/folder/post", "POST", b'{"a": 1}').status_code == 200
+    assert seen == [b'{"a": 1}'], "the valid body reaches the app intact"
+
+
+def test_cursor_mutant_is_a_quirk_switch() -> None:
+    """(f) is the quirk switch stela_empty_page_omits_cursor=False, no middleware."""
+    mutant = mutants.get("cursor-on-empty-page")
+    assert (mutant.middleware, dict(mutant.quirks)) == (None, {"stela_empty_page_omits_cursor": False})
+
+
+def test_mutant_over_the_mock_drifts_its_answers() -> None:
+    """Wrapped around the real mock, (a) renames downloadName in getRoot's answer."""
+    app = mock_app(mutants.get("renamed-field"))
+    flask_app = app.app  # type: ignore[attr-defined]  # the middleware keeps the app it wraps
+    token = mint_token(flask_app, "demo@example.com")
+    with httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://t") as client:
+        root = client.get(
+            "/api/folder/getRoot",
+            params={"archiveId": 1},
+            headers={"Authorization": f"Bearer {token}", "Request-Version": "2"},
+        ).json()
+    assert "download_name" in root
+    assert "downloadName" not in root

@@ -1,0 +1,217 @@
+"""Tests of contracts.safety: run ids, the write guard, the guarded transport and cleanup."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from contracts.normalise import RUN_ID_PATTERN
+from contracts.safety import (
+    Created,
+    GuardedTransport,
+    UnsafeRequest,
+    WriteGuard,
+    cleanup,
+    cleanup_order,
+    id_candidate,
+    new_run_id,
+    retarget,
+    run_prefix,
+)
+
+API = "https://staging.test/api"
+STELA = "https://api.staging.test/api/v2"
+TEST_FOLDER = 100
+
+
+def guard(*, enforce: bool = True) -> WriteGuard:
+    """A guard whose test folder is 100."""
+    return WriteGuard(API, TEST_FOLDER, enforce=enforce, stela_url=STELA)
+
+
+def request(method: str, path: str, body: object = None, params: dict[str, str] | None = None) -> httpx.Request:
+    """A request to the API base."""
+    content = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+    built = httpx.Request(method, API + path, params=params, content=content)
+    built.read()
+    return built
+
+
+def test_run_id_has_the_shape_the_normaliser_scrubs() -> None:
+    """Run ids match RUN_ID_PATTERN, so snapshots of different runs agree; names start with the prefix."""
+    run_id = new_run_id()
+    assert RUN_ID_PATTERN.fullmatch(run_id)
+    assert run_prefix(run_id) == f"contract-{run_id}-"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param(12, 12, id="integer"),
+        pytest.param(12.0, 12, id="integral-float"),
+        pytest.param("12", 12, id="digits"),
+        pytest.param(" 12abc", 12, id="php-loose-string"),
+        pytest.param(True, None, id="boolean"),
+        pytest.param(0, None, id="zero"),
+        pytest.param("-3", None, id="negative-string"),
+        pytest.param("abc", None, id="no-digits"),
+        pytest.param(2**70, None, id="beyond-any-id"),
+        pytest.param(None, None, id="null"),
+    ],
+)
+def test_id_candidate_reads_ids_like_a_loose_server(value: object, expected: int | None) -> None:
+    """Anything a lax server could read as an item id counts; the rest names nothing."""
+    assert id_candidate(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param(5, 77, id="integer"),
+        pytest.param(" 5 ", " 77 ", id="padded-string"),
+        pytest.param(5.0, 77.0, id="float"),
+    ],
+)
+def test_retarget_keeps_type_and_padding(value: object, expected: object) -> None:
+    """A retargeted id keeps its JSON type and padding, so invalid data stays invalid."""
+    assert retarget(value, 77) == expected
+
+
+def test_guard_allows_reads_anywhere() -> None:
+    """GETs are never refused."""
+    guard().check(request("GET", "/folder/getWithChildren", params={"folderId": "1", "archiveId": "1"}))
+
+
+def test_guard_allows_creating_in_the_test_folder() -> None:
+    """The test folder may be a parent."""
+    guard().check(request("POST", "/folder/post", {"displayName": "x", "parentFolderId": TEST_FOLDER}))
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "params"),
+    [
+        pytest.param("POST", "/folder/post", {"displayName": "x", "parentFolderId": 5}, None, id="create-elsewhere"),
+        pytest.param("POST", "/folder/post", {"displayName": "x", "parentFolderId": "5"}, None, id="string-id"),
+        pytest.param("DELETE", "/folder/delete", None, {"folderId": str(TEST_FOLDER)}, id="delete-test-folder"),
+        pytest.param("DELETE", "/record/delete", None, {"recordId": "9"}, id="delete-foreign-record"),
+        pytest.param("POST", "/share/generateShareLink", {"folderLinkId": 3}, None, id="share-foreign"),
+        pytest.param("POST", "/share/updateShareLink", {"shareByUrlId": 3}, None, id="update-foreign-share"),
+        pytest.param("POST", "/folder/move", {"folderId": 1}, None, id="unknown-write"),
+    ],
+)
+def test_guard_refuses_writes_outside_the_test_folder(
+    method: str, path: str, body: object, params: dict[str, str] | None
+) -> None:
+    """Writes naming anything but the test folder or the run's own items are refused with a reason."""
+    with pytest.raises(UnsafeRequest, match="refusing"):
+        guard().check(request(method, path, body, params))
+
+
+def test_guard_refuses_stela_writes() -> None:
+    """The suite only reads from Stela."""
+    with pytest.raises(UnsafeRequest, match="Stela"):
+        guard().check(httpx.Request("PATCH", STELA + "/folder/5"))
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        pytest.param("POST", "/folder/post", b"{not json", id="malformed-json"),
+        pytest.param("POST", "/folder/post", {"displayName": "x"}, id="no-parent"),
+        pytest.param("POST", "/folder/post", {"parentFolderId": True}, id="boolean-parent"),
+        pytest.param("PUT", "/account/getAuthenticatedAccount", None, id="wrong-method-on-read-route"),
+    ],
+)
+def test_guard_allows_requests_that_name_no_target(method: str, path: str, body: object) -> None:
+    """A write that cannot name an item (malformed or incomplete) may be sent: it can only be refused."""
+    guard().check(request(method, path, body))
+
+
+def test_guard_lets_writes_through_to_other_hosts() -> None:
+    """FusionAuth, the upload target and downloads are not PHP writes."""
+    guard().check(httpx.Request("POST", "https://auth.staging.test/api/login", content=b"{}"))
+    guard().check(httpx.Request("POST", "https://bucket.s3.test/", content=b"x"))
+
+
+def observe_create(g: WriteGuard, path: str, sent: dict[str, object], answer: dict[str, object]) -> None:
+    """Let the guard see a successful create."""
+    g.observe(request("POST", path, sent), 200, json.dumps(answer).encode())
+
+
+def test_guard_learns_created_items_and_allows_writes_to_them() -> None:
+    """After a folder is created in the test folder, writes below and to it are allowed."""
+    g = guard()
+    observe_create(
+        g, "/folder/post", {"displayName": "x", "parentFolderId": TEST_FOLDER}, {"folderId": 5, "folder_linkId": 50}
+    )
+    g.check(request("POST", "/folder/post", {"displayName": "y", "parentFolderId": 5}))
+    g.check(request("DELETE", "/folder/delete", params={"folderId": "5"}))
+    g.check(request("POST", "/share/generateShareLink", {"folderLinkId": 50}))
+    observe_create(g, "/share/generateShareLink", {"folderLinkId": 50}, {"shareby_urlId": 8, "folder_linkId": 50})
+    g.check(request("POST", "/share/updateShareLink", {"shareByUrlId": 8}))
+    assert g.created == [Created("folder", 5, 50, TEST_FOLDER)]
+
+
+def test_guard_ignores_failed_writes() -> None:
+    """A refused create teaches the guard nothing."""
+    g = guard()
+    g.observe(request("POST", "/folder/post", {"parentFolderId": TEST_FOLDER}), 404, b'{"folderId": 5}')
+    assert g.created == []
+
+
+def test_guard_not_enforcing_still_learns() -> None:
+    """In-process targets are not guarded, but created items are still tracked for cleanup."""
+    g = guard(enforce=False)
+    g.check(request("DELETE", "/folder/delete", params={"folderId": "1"}))
+    observe_create(g, "/folder/post", {"parentFolderId": 3}, {"folderId": 5, "folder_linkId": 50})
+    assert [item.item_id for item in g.created] == [5]
+
+
+def test_guarded_transport_checks_learns_and_keeps_the_answer_readable() -> None:
+    """Through an httpx client, the guard sees the answer and the caller still gets a complete response."""
+
+    def answer(req: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"folderId": 5, "folder_linkId": 50})
+
+    g = guard()
+    with httpx.Client(transport=GuardedTransport(httpx.MockTransport(answer), g)) as client:
+        response = client.post(API + "/folder/post", json={"displayName": "x", "parentFolderId": TEST_FOLDER})
+        assert response.json()["folderId"] == 5
+        assert response.elapsed.total_seconds() >= 0, "elapsed is set (schemathesis reads it)"
+        with pytest.raises(UnsafeRequest):
+            client.post(API + "/folder/post", json={"displayName": "x", "parentFolderId": 6})
+    assert [item.item_id for item in g.created] == [5]
+
+
+def test_cleanup_deletes_only_roots_and_skips_deleted_items() -> None:
+    """Folders go with their subtree; items already deleted are not deleted again."""
+    g = guard()
+    g.created = [
+        Created("folder", 5, 50, TEST_FOLDER),
+        Created("folder", 6, 60, 5),
+        Created("record", 7, 70, 6),
+        Created("record", 8, 80, TEST_FOLDER),
+        Created("folder", 9, 90, TEST_FOLDER),
+    ]
+    g.deleted = {("folder", 9)}
+    assert [(i.kind, i.item_id) for i in cleanup_order(g)] == [("record", 8), ("folder", 5)]
+
+
+def test_cleanup_reports_what_it_could_not_remove() -> None:
+    """Items already gone are fine; other failures are reported, and every item is tried."""
+    g = guard()
+    g.created = [Created("folder", 5, 50, TEST_FOLDER), Created("record", 8, 80, TEST_FOLDER)]
+
+    class Gone(Exception):
+        pass
+
+    def delete_folder(item_id: int) -> None:
+        raise RuntimeError("server down")
+
+    def delete_record(item_id: int) -> None:
+        raise Gone
+
+    leftovers = cleanup(g, delete_folder, delete_record, lambda exc: isinstance(exc, Gone))
+    assert leftovers == ["folder 5: server down"]
