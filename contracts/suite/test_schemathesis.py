@@ -9,7 +9,7 @@ anything else.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,6 +143,7 @@ class Fuzzer:
     send: Callable[[AnyCase], Any]
     known: KnownIds
     sandbox: Sandbox | None = None
+    close: Callable[[], None] = lambda: None
 
 
 def _register_auth(schema: OpenApiSchema, token: str, api_key: str) -> None:
@@ -241,7 +242,7 @@ def _url_fuzzer(target: Target, sandbox: Sandbox) -> Fuzzer:
 
     assert target.test_archive_id is not None
     known = KnownIds(target.test_archive_id, sandbox.folder_id, sandbox.folder_link_id, sandbox.record_id)
-    return Fuzzer(target, schema, send, known, sandbox)
+    return Fuzzer(target, schema, send, known, sandbox, close=client.close)
 
 
 def _point_at_sandbox(case: AnyCase, sandbox: Sandbox) -> None:
@@ -275,9 +276,11 @@ def sandbox(target: Target, run_folder: Folder, run_id: str) -> Sandbox | None:
 
 
 @pytest.fixture(scope="session")
-def fuzzer(target: Target, sandbox: Sandbox | None) -> Fuzzer:
-    """The schemathesis schema of the target, with auth and a sender."""
-    return _in_process_fuzzer(target) if sandbox is None else _url_fuzzer(target, sandbox)
+def fuzzer(target: Target, sandbox: Sandbox | None) -> Iterator[Fuzzer]:
+    """The schemathesis schema of the target, with auth and a sender (its HTTP client closed at the end)."""
+    built = _in_process_fuzzer(target) if sandbox is None else _url_fuzzer(target, sandbox)
+    yield built
+    built.close()
 
 
 def _skip_reason(target: Target, op_id: str, mode: GenerationMode) -> str | None:
