@@ -6,18 +6,17 @@ import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 import yaml
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from openapi_spec_validator import validate
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
+
+from contracts import specs
+from contracts.specs import escape_pointer_token, iter_examples
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "openapi.yaml"
-SPEC_URI = "urn:permanent-mock:openapi"
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+HTTP_METHODS = specs.HTTP_METHODS
 
 #: The operations the design brief names, the HEAD twin of the download route, and fault injection.
 EXPECTED_OPERATION_IDS = {
@@ -96,44 +95,9 @@ def php_operation_ids() -> list[str]:
     return sorted(op["operationId"] for _, _, op in iter_operations() if "php" in op.get("tags", []))
 
 
-def escape_pointer_token(token: str) -> str:
-    """Escape one JSON Pointer reference token (RFC 6901)."""
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def iter_examples(node: Any, pointer: str = "") -> Iterator[tuple[str, str, Any]]:
-    """Yield (example pointer, schema pointer, example value) for every example in the document."""
-    if isinstance(node, list):
-        for index, child in enumerate(node):
-            yield from iter_examples(child, f"{pointer}/{index}")
-        return
-    if not isinstance(node, dict):
-        return
-    if isinstance(node.get("schema"), dict):
-        # A parameter, header or media type: its examples illustrate `schema`.
-        schema_pointer = f"{pointer}/schema"
-        if "example" in node:
-            yield f"{pointer}/example", schema_pointer, node["example"]
-        for name, example in node.get("examples", {}).items():
-            if "value" in example:
-                yield f"{pointer}/examples/{escape_pointer_token(name)}", schema_pointer, example["value"]
-    else:
-        # A schema: its examples illustrate the schema itself.
-        if "example" in node:
-            yield f"{pointer}/example", pointer, node["example"]
-        if isinstance(node.get("examples"), list):
-            for index, example in enumerate(node["examples"]):
-                yield f"{pointer}/examples/{index}", pointer, example
-    for key, child in node.items():
-        if key not in ("example", "examples"):
-            yield from iter_examples(child, f"{pointer}/{escape_pointer_token(key)}")
-
-
 def validator_for(schema_pointer: str) -> Draft202012Validator:
-    """Build a Draft 2020-12 validator for the schema at `schema_pointer`, resolving refs in the document."""
-    registry: Registry[Any] = Registry().with_resource(SPEC_URI, DRAFT202012.create_resource(load_document()))
-    reference = f"{SPEC_URI}#{quote(schema_pointer, safe='/~')}"
-    return Draft202012Validator({"$ref": reference}, registry=registry)
+    """Build a Draft 2020-12 validator for the schema at `schema_pointer` of the contract."""
+    return specs.validator_for(load_document(), schema_pointer)
 
 
 def component_validator(name: str) -> Draft202012Validator:
