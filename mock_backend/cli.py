@@ -47,8 +47,8 @@ permanent-mock is serving on {base}  ({storage})
   OpenAPI contract             {base}/openapi.json
   Deletion audit log           {base}/_mock/deletions
 
-Demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}
-Bearer token for {DEMO_EMAIL} (valid {PRINTED_TOKEN_TTL // 3600} h):
+Demo login: {settings.demo_email} / {settings.demo_password}
+Bearer token for {settings.demo_email} (valid {PRINTED_TOKEN_TTL // 3600} h):
   {token}
 
 Environment for PermanentOrg/sftp-service (add SSH_HOST_KEY_PATH and SSH_PORT):
@@ -117,6 +117,35 @@ def main() -> None:
     help="Allowed browser origin (repeatable).",
 )
 @click.option("--enforce-deletion-gate", is_flag=True, help="Refuse deletes unless allowSftpDeletion is on.")
+@click.option(
+    "--demo-email",
+    envvar="PERMANENT_MOCK_DEMO_EMAIL",
+    default=DEMO_EMAIL,
+    show_default=True,
+    help="Login of the seeded demo account (applies when the world is first seeded).",
+)
+@click.option("--demo-password", envvar="PERMANENT_MOCK_DEMO_PASSWORD", default=DEMO_PASSWORD, show_default=True)
+@click.option(
+    "--fusionauth-api-key",
+    envvar="PERMANENT_MOCK_FUSIONAUTH_API_KEY",
+    default=Settings.fusionauth_api_key,
+    show_default=True,
+    help="What FUSION_AUTH_KEY must be.",
+)
+@click.option(
+    "--fusionauth-client-id",
+    envvar="PERMANENT_MOCK_FUSIONAUTH_CLIENT_ID",
+    default=Settings.fusionauth_client_id,
+    show_default=True,
+    help="What FUSION_AUTH_SFTP_CLIENT_ID must be.",
+)
+@click.option(
+    "--fusionauth-client-secret",
+    envvar="PERMANENT_MOCK_FUSIONAUTH_CLIENT_SECRET",
+    default=Settings.fusionauth_client_secret,
+    show_default=True,
+    help="What FUSION_AUTH_SFTP_CLIENT_SECRET must be.",
+)
 @click.option("--threads", default=16, show_default=True, type=click.IntRange(1, 64))
 @click.option(
     "--log-level",
@@ -137,6 +166,11 @@ def serve(
     processing_seconds: float,
     cors_origins: tuple[str, ...],
     enforce_deletion_gate: bool,
+    demo_email: str,
+    demo_password: str,
+    fusionauth_api_key: str,
+    fusionauth_client_id: str,
+    fusionauth_client_secret: str,
     threads: int,
     log_level: str,
 ) -> None:
@@ -157,6 +191,11 @@ def serve(
         download_url_ttl=download_url_ttl,
         processing_seconds=processing_seconds,
         enforce_deletion_gate=enforce_deletion_gate,
+        demo_email=demo_email,
+        demo_password=demo_password,
+        fusionauth_api_key=fusionauth_api_key,
+        fusionauth_client_id=fusionauth_client_id,
+        fusionauth_client_secret=fusionauth_client_secret,
     )
     if cors_origins:
         settings = replace(settings, cors_origins=cors_origins)
@@ -166,7 +205,9 @@ def serve(
         raise click.ClickException(str(exc)) from exc
     server = make_server(app, host, port, threads)
     base = bound_url(server, host)
-    token = mint_token(app, DEMO_EMAIL, PRINTED_TOKEN_TTL) if settings.seed else "(no seeded account: --no-seed)"
+    token = (
+        mint_token(app, settings.demo_email, PRINTED_TOKEN_TTL) if settings.seed else "(no seeded account: --no-seed)"
+    )
     click.echo(banner(base, settings, token))
     sys.stdout.flush()
     # SIGTERM (how CI and process managers stop us) unwinds like Ctrl+C, so an --ephemeral

@@ -63,6 +63,9 @@ class Settings:
     upload_url_ttl: int = 3600
     #: Seconds after registerRecord before a record leaves `status.record.uploaded` for `status.generic.ok`.
     processing_seconds: float = 2.0
+    #: The seeded demo account's login (used only when the world is first seeded).
+    demo_email: str = "demo@example.com"
+    demo_password: str = "demo-password"
     fusionauth_api_key: str = "mock-fusionauth-key"
     fusionauth_client_id: str = "mock-sftp-client-id"
     fusionauth_client_secret: str = "mock-sftp-client-secret"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from mock_backend.domain.backend import Backend
 from mock_backend.domain.models import Account, Role
 
+#: The defaults of Settings.demo_email / demo_password.
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"
 OTHER_EMAIL = "other@example.com"
@@ -48,7 +49,10 @@ def tiny_png(width: int = 4, height: int = 4, rgb: tuple[int, int, int] = (46, 1
 def seed(backend: Backend) -> SeededWorld:
     """Create the demo world through the domain's own operations, so it obeys every rule."""
     demo = backend.create_account(
-        email=DEMO_EMAIL, password=DEMO_PASSWORD, full_name="Demo User", allow_sftp_deletion=True
+        email=backend.settings.demo_email,
+        password=backend.settings.demo_password,
+        full_name="Demo User",
+        allow_sftp_deletion=True,
     )
     other = backend.create_account(
         email=OTHER_EMAIL,
