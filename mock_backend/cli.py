@@ -90,6 +90,7 @@ def main() -> None:
 @click.option(
     "--database-url",
     envvar="PERMANENT_MOCK_DATABASE_URL",
+    show_envvar=True,
     help="SQLAlchemy URL, e.g. postgresql+psycopg://…",
 )
 @click.option("--no-seed", is_flag=True, help="Start with an empty world instead of the demo accounts.")
@@ -120,14 +121,18 @@ def main() -> None:
 @click.option(
     "--demo-email",
     envvar="PERMANENT_MOCK_DEMO_EMAIL",
+    show_envvar=True,
     default=DEMO_EMAIL,
     show_default=True,
     help="Login of the seeded demo account (applies when the world is first seeded).",
 )
-@click.option("--demo-password", envvar="PERMANENT_MOCK_DEMO_PASSWORD", default=DEMO_PASSWORD, show_default=True)
+@click.option(
+    "--demo-password", envvar="PERMANENT_MOCK_DEMO_PASSWORD", show_envvar=True, default=DEMO_PASSWORD, show_default=True
+)
 @click.option(
     "--fusionauth-api-key",
     envvar="PERMANENT_MOCK_FUSIONAUTH_API_KEY",
+    show_envvar=True,
     default=Settings.fusionauth_api_key,
     show_default=True,
     help="What FUSION_AUTH_KEY must be.",
@@ -135,6 +140,7 @@ def main() -> None:
 @click.option(
     "--fusionauth-client-id",
     envvar="PERMANENT_MOCK_FUSIONAUTH_CLIENT_ID",
+    show_envvar=True,
     default=Settings.fusionauth_client_id,
     show_default=True,
     help="What FUSION_AUTH_SFTP_CLIENT_ID must be.",
@@ -142,6 +148,7 @@ def main() -> None:
 @click.option(
     "--fusionauth-client-secret",
     envvar="PERMANENT_MOCK_FUSIONAUTH_CLIENT_SECRET",
+    show_envvar=True,
     default=Settings.fusionauth_client_secret,
     show_default=True,
     help="What FUSION_AUTH_SFTP_CLIENT_SECRET must be.",
