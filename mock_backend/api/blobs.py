@@ -27,7 +27,7 @@ def upload(bucket: str) -> Response:
     request.max_content_length = state().settings.max_upload_bytes
     mock = backend()
     fields, blob = form.read_form(_body_chunks(), form.boundary_of(request.content_type), mock.blobs.writer)
-    mock.receive_upload(bucket, fields, blob if blob is not None else mock.blobs.writer())
+    mock.receive_upload(bucket, fields, blob)
     return Response(status=204)
 
 

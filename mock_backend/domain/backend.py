@@ -302,6 +302,8 @@ class Backend:
 
         Names are de-duplicated like registerRecord does; everything happens in one unit of work.
         """
+        for name, _ in files:
+            self._check_name("name", name)
         stored = []
         for name, data in files:
             key = f"mock/imported/{uuid.UUID(int=self._rng.getrandbits(128), version=4)}"
@@ -312,7 +314,6 @@ class Backend:
         with self._uow(write=True) as repo:
             parent = self._folder(repo, caller, parent_folder_id, CAN_CREATE)
             for name, key, size, md5 in stored:
-                self._check_name("name", name)
                 wanted = naming.record_download_name(name, name)
                 download_name = self._unique_name(repo, parent, wanted, fail_on_duplicate=False)
                 record = repo.add_record(
@@ -535,11 +536,12 @@ class Backend:
             "X-Amz-Signature": self.signer.sign_hex(encoded),
         }
 
-    def receive_upload(self, bucket: str, fields: dict[str, str], blob: BlobWriter) -> None:
+    def receive_upload(self, bucket: str, fields: dict[str, str], blob: BlobWriter | None) -> None:
         """The presigned-POST target: check the form against the signed policy, then keep the bytes.
 
         S3 refuses a POST whose policy is unsigned, expired or unmet; the mock does the same (§7.4).
-        The caller has streamed the `file` part into `blob`; it is kept only if everything holds.
+        The caller has streamed the `file` part into `blob` (None: the form had none); it is kept only
+        if everything holds.
 
         Raises:
             InvalidInput: missing fields or no file part (`error.upload.malformed`), or a body over the
@@ -547,6 +549,8 @@ class Backend:
             PermissionDenied: bad signature, expired policy, or an unmet condition.
             NotFound: the bucket or key was never issued.
         """
+        if blob is None:
+            raise InvalidInput(messages.UPLOAD_MALFORMED, "the form has no file part")
         try:
             self._check_post(bucket, fields, blob)
         except BaseException:
@@ -560,8 +564,6 @@ class Backend:
         missing = [name for name in ("key", "policy", "x-amz-signature") if name not in lowered]
         if missing:
             raise InvalidInput(messages.UPLOAD_MALFORMED, f"missing form field(s): {', '.join(missing)}")
-        if "file" not in lowered:
-            raise InvalidInput(messages.UPLOAD_MALFORMED, "the form has no file part")
         policy_text = lowered["policy"]
         if not self.signer.verify_hex(lowered["x-amz-signature"], policy_text):
             raise PermissionDenied(messages.UPLOAD_SIGNATURE, "the policy signature does not match")
