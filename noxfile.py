@@ -1,4 +1,4 @@
-"""Developer sessions: lint, typing, tests, contract runs (in-process or by URL), record/compare, serve."""
+"""Developer sessions: lint, typing, tests, contract runs (in-process or by URL), record/compare, sweep, serve."""
 
 from __future__ import annotations
 
@@ -72,6 +72,13 @@ def selfcheck(session: nox.Session) -> None:
     """Run the suite against deliberately drifted mocks and report the kill rate (every drift must be caught)."""
     session.install("-e", ".[contracts]", *_groups("test"))
     session.run("permanent-contracts", "selfcheck", *session.posargs)
+
+
+@nox.session
+def sweep(session: nox.Session) -> None:
+    """List run folders that killed runs left in the url target's test folder; `-- --yes` deletes them (see README)."""
+    session.install("-e", ".[contracts]")
+    session.run("permanent-contracts", "sweep", *session.posargs)
 
 
 @nox.session

@@ -1,18 +1,26 @@
-"""The `permanent-contracts` command: compare two snapshot directories, or run the self-check."""
+"""The `permanent-contracts` command: compare two snapshot directories, run the self-check, or sweep leftovers."""
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import tempfile
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from contracts import drift, mutants, selfcheck
+import httpx
+
+from contracts import drift, mutants, selfcheck, sweep, targets
+from contracts.sdk import AuthError, PermanentError
 
 EXIT_CLEAN = 0
 EXIT_DRIFT = 1
+EXIT_FAILED = 1
 EXIT_USAGE = 2
+#: `sweep` leaves run folders younger than this (hours) alone unless `--older-than` says otherwise.
+DEFAULT_SWEEP_HOURS = 6.0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,7 +54,32 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--examples", type=int, default=selfcheck.DEFAULT_EXAMPLES, help="schemathesis examples")
     check.add_argument("--out", type=Path, default=Path("reports/selfcheck.json"), help="JSON report")
     check.add_argument("--workdir", type=Path, default=None, help="keep runs and snapshots here (default: temporary)")
+
+    leftovers = commands.add_parser(
+        "sweep",
+        help="list (with --yes: delete) run folders that killed runs left in the test folder",
+        description=sweep.__doc__,
+    )
+    leftovers.add_argument(
+        "--older-than",
+        type=_hours,
+        default=DEFAULT_SWEEP_HOURS,
+        metavar="HOURS",
+        help=f"only runs that started more than HOURS ago (default {DEFAULT_SWEEP_HOURS:g})",
+    )
+    leftovers.add_argument("--yes", action="store_true", help="delete them (default: a dry run that only lists them)")
     return parser
+
+
+def _hours(raw: str) -> float:
+    """Parse `--older-than`: a finite, non-negative number of hours."""
+    try:
+        hours = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of hours: {raw!r}") from None
+    if not math.isfinite(hours) or hours < 0:
+        raise argparse.ArgumentTypeError(f"must be a non-negative number of hours, got {raw!r}")
+    return hours
 
 
 def compare(a_dir: Path, b_dir: Path, allow: Path | None, out: Path) -> int:
@@ -74,11 +107,70 @@ def run_selfcheck(names: Sequence[str], jobs: int, examples: int, out: Path, wor
     return EXIT_CLEAN if report.passed else EXIT_DRIFT
 
 
+def run_sweep(older_than_hours: float, yes: bool) -> int:
+    """Run `sweep` on the url target the environment configures, built as the suite builds it; return the exit code.
+
+    The target's guarded transport applies the suite's rate limit and write guard: the guard is told to
+    allow each selected folder just before its deletion, so nothing else can be deleted.
+    """
+    try:
+        target = targets.build("url")
+    except targets.TargetUnavailable as exc:
+        print(f"permanent-contracts: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except AuthError as exc:
+        print(f"permanent-contracts: the url target's login was refused: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if target.test_folder_id is None:  # discovery always finds one, or raises
+        print("permanent-contracts: the url target has no test folder", file=sys.stderr)
+        return EXIT_USAGE
+    now = datetime.now(UTC)
+    older_than = timedelta(hours=older_than_hours)
+    with target, target.client() as client:
+        try:
+            report = sweep.sweep(
+                client,
+                target.test_folder_id,
+                older_than=older_than,
+                now=now,
+                keep={target.run_id},
+                delete=yes,
+                before_delete=target.guard.allow_folder,
+            )
+        except (PermanentError, httpx.HTTPError) as exc:
+            print(f"permanent-contracts: cannot list test folder {target.test_folder_id}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+    _print_sweep(report, now, older_than_hours)
+    return EXIT_CLEAN if report.ok else EXIT_FAILED
+
+
+def _print_sweep(report: sweep.SweepReport, now: datetime, older_than_hours: float) -> None:
+    """Print what a sweep selected and, unless it was a dry run, what happened to each folder."""
+    print(
+        f"test folder {report.test_folder_id}: {len(report.stale)} run folder(s) older than {older_than_hours:g} h, "
+        f"{len(report.kept)} recent or current kept"
+    )
+    if report.dry_run:
+        for run_folder in report.stale:
+            print(f"would delete {sweep.describe(run_folder, now)}")
+        if report.stale:
+            print("dry run: nothing deleted; add --yes to delete them")
+        return
+    for run_folder in report.deleted:
+        print(f"deleted {sweep.describe(run_folder, now)}")
+    for run_folder in report.gone:
+        print(f"already gone {sweep.describe(run_folder, now)}")
+    for run_folder, reason in report.failed:
+        print(f"could not delete {sweep.describe(run_folder, now)}: {reason}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `permanent-contracts`."""
     args = _parser().parse_args(argv)
     if args.command == "compare":
         return compare(args.a_dir, args.b_dir, args.allow, args.out)
+    if args.command == "sweep":
+        return run_sweep(args.older_than, args.yes)
     return run_selfcheck(args.mutant, args.jobs, args.examples, args.out, args.workdir)
 
 
