@@ -117,6 +117,11 @@ def main() -> None:
     metavar="REGEX",
     help="Allowed browser origin (repeatable).",
 )
+@click.option(
+    "--hide-unprocessed-files",
+    is_flag=True,
+    help="Show no files for a record until processing ends (the backend before PER-9417).",
+)
 @click.option("--enforce-deletion-gate", is_flag=True, help="Refuse deletes unless allowSftpDeletion is on.")
 @click.option(
     "--demo-email",
@@ -172,6 +177,7 @@ def serve(
     download_url_ttl: int,
     processing_seconds: float,
     cors_origins: tuple[str, ...],
+    hide_unprocessed_files: bool,
     enforce_deletion_gate: bool,
     demo_email: str,
     demo_password: str,
@@ -198,6 +204,7 @@ def serve(
         download_url_ttl=download_url_ttl,
         processing_seconds=processing_seconds,
         enforce_deletion_gate=enforce_deletion_gate,
+        hide_unprocessed_files=hide_unprocessed_files,
         demo_email=demo_email,
         demo_password=demo_password,
         fusionauth_api_key=fusionauth_api_key,

@@ -77,6 +77,8 @@ class Settings:
     max_json_bytes: int = 1024 * 1024
     #: Largest presigned-POST body (sftp-service refuses files above 5 GiB).
     max_upload_bytes: int = 5 * 1024**3 + 1024 * 1024
+    #: Show no files for a record until its processing ends (the pre-PER-9417 backend; off today).
+    hide_unprocessed_files: bool = False
     #: Refuse PHP deletes when the account's allowSftpDeletion is false (the real backend may not; see README).
     enforce_deletion_gate: bool = False
     #: Bucket name that appears in presigned POSTs and destination URLs.

@@ -107,6 +107,7 @@ def wire() -> WireContext:
         now=mock.clock.now(),
         url_expires=mock.download_expiry(),
         sign=mock.download_signature,
+        hide_unprocessed_files=state().settings.hide_unprocessed_files,
     )
 
 

@@ -133,6 +133,16 @@ class Record:
             return STATUS_OK
         return self.status
 
+    def files_at(self, now: datetime, hide_unprocessed: bool) -> tuple[File, ...] | None:
+        """Return the files to show at `now`; None while unprocessed when `hide_unprocessed` is set.
+
+        Before PER-9417 registerRecord answered `FileVOs: null` and listings lacked the original until
+        processing ended (sftp-service.md §7, §10); the switch reproduces that.
+        """
+        if hide_unprocessed and self.status_at(now) == RECORD_UPLOADED:
+            return None
+        return self.files
+
     @property
     def original(self) -> File | None:
         """Return the original file, if any."""

@@ -22,6 +22,7 @@ class WireContext:
     now: datetime
     url_expires: int
     sign: Sign
+    hide_unprocessed_files: bool = False
 
     def file_url(self, file_id: int, download_name: str | None = None) -> str:
         """Return a signed, expiring URL of a file on the mock's CDN (D7); with a name, an attachment."""

@@ -111,6 +111,7 @@ def _child_vo(item: Item, ctx: WireContext) -> dict[str, Any]:
 def record_vo(record: Record, ctx: WireContext, *, with_files: bool = True) -> dict[str, Any]:
     """Return a RecordVO; with files, `FileVOs` holds the original first (D6)."""
     vo = _item_common(record)
+    files = record.files_at(ctx.now, ctx.hide_unprocessed_files)
     vo.update(
         recordId=record.id,
         uploadFileName=record.upload_file_name,
@@ -120,7 +121,7 @@ def record_vo(record: Record, ctx: WireContext, *, with_files: bool = True) -> d
         status=record.status_at(ctx.now),
         fileStatus="status.generic.ok",
         processedDT=php(record.ready_at) if ctx.now >= record.ready_at else None,
-        FileVOs=[file_vo(f, record, ctx) for f in record.files] if with_files else None,
+        FileVOs=[file_vo(f, record, ctx) for f in files] if with_files and files is not None else None,
     )
     return vo
 

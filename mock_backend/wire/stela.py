@@ -107,7 +107,7 @@ def record(item: Record, ctx: WireContext) -> dict[str, Any]:
                 "createdAt": stela(f.created_at),
                 "updatedAt": stela(f.updated_at),
             }
-            for f in item.files
+            for f in item.files_at(ctx.now, ctx.hide_unprocessed_files) or ()
         ],
         "itemType": "record",
     }

@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from mock_backend.domain import messages
 from mock_backend.domain.clock import FrozenClock
@@ -414,6 +416,37 @@ def test_register_record_after_processing_is_status_ok(api: Api, world: World, c
     clock.advance(5)
     fetched = ok(api.get("/api/record/get", recordId=record["recordId"], archiveId=world.demo_archive))
     assert fetched["status"] == "status.generic.ok"
+
+
+HIDDEN_WHILE_PROCESSING = {"processing_seconds": 5, "hide_unprocessed_files": True}
+
+
+@pytest.mark.parametrize("settings_overrides", [HIDDEN_WHILE_PROCESSING], ids=["hidden-5s"])
+def test_register_record_hiding_unprocessed_files_answers_null_file_vos(app: Flask, api: Api, world: World) -> None:
+    """With hide_unprocessed_files, registerRecord answers FileVOs null, as before PER-9417.
+
+    The switch reproduces an older backend on purpose, outside today's contract (D6), so this test
+    reads the answer without the contract check.
+    """
+    api.client = FlaskClient(app, use_cookies=False)
+    assert api.upload(world.my_files, "hidden.txt", b"h")["FileVOs"] is None
+
+
+@pytest.mark.parametrize("settings_overrides", [HIDDEN_WHILE_PROCESSING], ids=["hidden-5s"])
+def test_stela_listing_hiding_unprocessed_files_shows_files_after_processing(
+    app: Flask, api: Api, world: World, clock: FrozenClock
+) -> None:
+    """Stela lists a processing record with no files, and with its original once processing ends."""
+    api.client = FlaskClient(app, use_cookies=False)
+    api.upload(world.my_files, "hidden.txt", b"h")
+
+    def files() -> list[dict[str, Any]]:
+        item = next(i for i in _stela_items(api, world.my_files) if i.get("downloadName") == "hidden.txt")
+        return list(item["files"])
+
+    before = files()
+    clock.advance(5)
+    assert (before, [f["format"] for f in files()]) == ([], ["file.format.original"])
 
 
 def test_register_record_without_processing_is_status_ok(api: Api, world: World) -> None:
