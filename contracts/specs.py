@@ -13,6 +13,27 @@ from referencing.jsonschema import DRAFT202012
 
 DOCUMENT_URI = "urn:permanent-contracts:served-openapi"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+#: The operations @permanentorg/sdk and sftp-service call: any target's contract must describe them.
+SDK_OPERATION_IDS = frozenset(
+    {
+        "getAuthenticatedAccount",
+        "getAllArchives",
+        "getRoot",
+        "getWithChildren",
+        "postFolder",
+        "deleteFolder",
+        "getRecord",
+        "getPresignedUrl",
+        "registerRecord",
+        "deleteRecord",
+        "generateShareLink",
+        "updateShareLink",
+        "stelaGetFolders",
+        "stelaGetFolderChildren",
+        "fusionAuthLogin",
+        "fusionAuthToken",
+    }
+)
 
 
 def validate_document(document: Mapping[str, Any]) -> None:

@@ -79,6 +79,17 @@ class FusionAuthApp:
     client_secret: str = "mock-sftp-client-secret"
     api_key: str = "mock-fusionauth-key"
 
+    def login(self, session: PermanentClient, login_id: str, password: str) -> None:
+        """Log a client in through this application (password, then the refresh-token grant)."""
+        session.login(
+            login_id,
+            password,
+            application_id=self.application_id,
+            api_key=self.api_key,
+            client_secret=self.client_secret,
+            client_id=self.client_id,
+        )
+
 
 @dataclass
 class Target:
@@ -178,14 +189,7 @@ class Target:
         session = self._sessions.get(who)
         if session is None:
             session = self.client(None)
-            session.login(
-                str(account.login_id),
-                str(account.password),
-                application_id=self.fusionauth.application_id,
-                api_key=self.fusionauth.api_key,
-                client_secret=self.fusionauth.client_secret,
-                client_id=self.fusionauth.client_id,
-            )
+            self.fusionauth.login(session, str(account.login_id), str(account.password))
             self._sessions[who] = session
         token = session.access_token()
         if token is None:

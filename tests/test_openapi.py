@@ -19,23 +19,7 @@ SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "openapi.yaml"
 HTTP_METHODS = specs.HTTP_METHODS
 
 #: The operations the design brief names, the HEAD twin of the download route, and fault injection.
-EXPECTED_OPERATION_IDS = {
-    "getAuthenticatedAccount",
-    "getAllArchives",
-    "getRoot",
-    "getWithChildren",
-    "postFolder",
-    "deleteFolder",
-    "getRecord",
-    "getPresignedUrl",
-    "registerRecord",
-    "deleteRecord",
-    "generateShareLink",
-    "updateShareLink",
-    "stelaGetFolders",
-    "stelaGetFolderChildren",
-    "fusionAuthLogin",
-    "fusionAuthToken",
+EXPECTED_OPERATION_IDS = specs.SDK_OPERATION_IDS | {
     "uploadPresignedPost",
     "downloadFile",
     "downloadFileHead",

@@ -176,14 +176,7 @@ def _in_process_fuzzer(target: Target) -> Fuzzer:
     schema = schemathesis.openapi.from_wsgi("/openapi.json", app, config=schemathesis.Config(seed=SEED))
     account = target.accounts["primary"]
     with PermanentClient.for_wsgi(app) as session:
-        session.login(
-            str(account.login_id),
-            str(account.password),
-            application_id=target.fusionauth.application_id,
-            api_key=target.fusionauth.api_key,
-            client_secret=target.fusionauth.client_secret,
-            client_id=target.fusionauth.client_id,
-        )
+        target.fusionauth.login(session, str(account.login_id), str(account.password))
         token = session.access_token() or ""
         known = _known_ids(session, target)
     _register_auth(schema, token, target.fusionauth.api_key)
