@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from contracts import cli, drift
-from contracts.normalise import shape
+from tests.contracts.test_drift import exchange
 
 
 def write_snapshot(directory: Path, body: object, status: int = 200) -> Path:
@@ -19,19 +19,7 @@ def write_snapshot(directory: Path, body: object, status: int = 200) -> Path:
         "scenario": "test_x::test_y",
         "target": directory.name,
         "outcome": "passed",
-        "exchanges": [
-            {
-                "operation": "get_folder",
-                "request": {"method": "GET", "service": "php", "path": "/x", "query": {}, "body": ""},
-                "response": {
-                    "status": status,
-                    "content_type": "application/json",
-                    "headers": {},
-                    "shape": shape(body),
-                    "body": body,
-                },
-            }
-        ],
+        "exchanges": [exchange("get_folder", body, status)],
     }
     (directory / "test_x__test_y.json").write_text(json.dumps(document))
     return directory
