@@ -30,6 +30,18 @@ class Quirks:
     stela_pretty_folder_enums: bool = True
     #: PHP getWithChildren lists child records with `FileVOs: null` (sdk getFolder/folder.json fixture).
     php_child_records_null_files: bool = True
+    #: Stela answers children of an unknown, foreign or (anonymously) private folder with 200 and an empty
+    #: page, not 404 (real Stela at 3ee7ab2, shared reference stela-local.md).
+    stela_invisible_children_empty_page: bool = True
+    #: Stela restarts at page 1 when the cursor is not a child of the folder, instead of failing (stela-local.md).
+    stela_stale_cursor_restarts: bool = True
+    #: Stela's `totalPages` is `CEILING(COUNT(*) / pageSize)` in integer arithmetic, so it rounds down, and
+    #: an empty page (an empty folder, or after the last page) says 0 (stela get_folder_children.sql).
+    stela_total_pages_round_down: bool = True
+    #: Stela's Joi schema wants `folderIds[]`: `folderIds=3` answers 400 `"folderIds" must be an array`.
+    stela_folder_ids_need_brackets: bool = True
+    #: Stela builds `files[]` with PostgreSQL JSONB, so their createdAt/updatedAt read `…+00:00`, not `.000Z`.
+    stela_jsonb_file_timestamps: bool = True
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

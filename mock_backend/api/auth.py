@@ -1,4 +1,4 @@
-"""The FusionAuth subset under `/fusionauth`: password login and the refresh-token grant."""
+"""The FusionAuth subset under `/fusionauth`: password login, the refresh-token grant and token introspection."""
 
 from __future__ import annotations
 
@@ -48,6 +48,13 @@ def _client_credentials() -> tuple[str, str]:
         client_id, _, secret = decoded.partition(":")
         return client_id, secret
     return form.get("client_id", ""), form.get("client_secret", "")
+
+
+@bp.post("/oauth2/introspect")
+def introspect() -> Response:
+    """OAuth 2 introspection as real Stela calls it: form `client_id` and `token`, no API key."""
+    found = backend().introspect(client_id=request.form.get("client_id", ""), token=request.form.get("token", ""))
+    return ok(fusionauth.introspect_response(found))
 
 
 @bp.post("/oauth2/token")

@@ -77,7 +77,7 @@ def handle_domain_error(error: DomainError) -> Response:
 
 def handle_login_failed(error: LoginFailed) -> Response:
     """Answer a FusionAuth failure in FusionAuth's shapes (OAuth errors for the token endpoint)."""
-    if request.path.endswith("/oauth2/token"):
+    if request.path.endswith(("/oauth2/token", "/oauth2/introspect")):
         body = fusionauth.oauth_error(error.code, error.description)
     else:
         field = "applicationId" if error.code == "[invalid]applicationId" else None

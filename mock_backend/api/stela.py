@@ -1,10 +1,10 @@
-"""Stela v2 `/api/v2/folder` routes (the singular, deprecated-but-served paths the SDK calls)."""
+"""Stela v2 folder routes: the plural `/folders…` ones and the deprecated singular ones the SDK calls."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from mock_backend.api.support import backend, ok, optional_caller, wire
+from mock_backend.api.support import backend, ok, optional_caller, state, wire
 from mock_backend.domain import messages
 from mock_backend.domain.errors import InvalidInput
 from mock_backend.wire import inputs, stela
@@ -21,19 +21,30 @@ def _joi_int(name: str, raw: str | None, *, required: bool) -> int | None:
     try:
         return inputs.integer(raw, name)
     except InvalidInput as exc:
-        raise InvalidInput(messages.INVALID_REQUEST, f'"{name}" must be a positive integer') from exc
+        # Joi's wording (real Stela at 3ee7ab2): a whole number below 1 fails its `min(1)`, anything else `number()`.
+        stripped = raw.strip()
+        if stripped.lstrip("-").isdigit() and stripped.isascii():
+            raise InvalidInput(messages.INVALID_REQUEST, f'"{name}" must be greater than or equal to 1') from exc
+        raise InvalidInput(messages.INVALID_REQUEST, f'"{name}" must be a number') from exc
 
 
+@bp.get("/folders")
 @bp.get("/folder")
 def get_folders() -> Response:
     """`{"items": [...]}` for the visible folders among `folderIds[]`; `{"items": []}` when none."""
-    raw = request.args.getlist("folderIds[]") or request.args.getlist("folderIds")
+    raw = request.args.getlist("folderIds[]")
+    if not raw and "folderIds" in request.args:
+        if state().settings.quirks.stela_folder_ids_need_brackets:
+            # Quirk stela_folder_ids_need_brackets: Stela's Joi schema reads `folderIds=3` as a string.
+            raise InvalidInput(messages.INVALID_REQUEST, '"folderIds" must be an array')
+        raw = request.args.getlist("folderIds")
     if not raw:
         raise InvalidInput(messages.INVALID_REQUEST, '"folderIds" is required')
     ids = [_joi_int(f"folderIds[{n}]", value, required=True) or 0 for n, value in enumerate(raw)]
     return ok(stela.folders_response(backend().stela_folders(optional_caller(), ids), wire()))
 
 
+@bp.get("/folders/<id:folder_id>/children")
 @bp.get("/folder/<id:folder_id>/children")
 def get_folder_children(folder_id: int) -> Response:
     """One cursor page of a folder's children."""

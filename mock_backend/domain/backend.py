@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 import json
 import math
 import random
@@ -37,13 +38,15 @@ from mock_backend.domain.models import (
     Folder,
     FolderPage,
     Item,
+    Lineage,
     Record,
     Role,
     ShareLink,
+    StelaFolders,
     Upload,
 )
 from mock_backend.domain.ports import BlobStore, BlobWriter, Repository, UnitOfWork
-from mock_backend.domain.security import Signer, check_password, hash_password
+from mock_backend.domain.security import Signer, TokenClaims, check_password, hash_password
 
 #: Who may do what (decision D2, reference §12.3).
 CAN_CREATE = Role.CONTRIBUTOR
@@ -114,6 +117,15 @@ class Download:
     path: Path
 
 
+@dataclass(frozen=True)
+class Introspection:
+    """What FusionAuth's introspect endpoint says of a token: inactive, or active with its account and claims."""
+
+    active: bool
+    account: Account | None = None
+    claims: TokenClaims | None = None
+
+
 class LoginFailed(Exception):
     """FusionAuth login or token failures, carrying FusionAuth's status and error code."""
 
@@ -170,6 +182,30 @@ class Backend:
             return self.authenticate(token)
         except Unauthenticated:
             return None
+
+    def introspect(self, *, client_id: str, token: str) -> Introspection:
+        """FusionAuth `POST /oauth2/introspect`, as real Stela calls it to sign a bearer token in.
+
+        An expired, foreign or garbled token is inactive (200 `{"active": false}`). A client id that is not the
+        mock's application fails: Stela asks for its backend application too, and only a non-2xx answer
+        there lets the SFTP application's answer count (stela middleware/authentication.ts).
+
+        Raises:
+            LoginFailed: 400 invalid_request for a missing client_id or token, 401 invalid_client for an
+                unknown client id.
+        """
+        if not client_id or not token:
+            raise LoginFailed(400, "invalid_request", "client_id and token are required")
+        if not hmac.compare_digest(client_id.encode(), self.settings.fusionauth_client_id.encode()):
+            raise LoginFailed(401, "invalid_client", "the client_id is not an application of this FusionAuth")
+        claims = self.signer.read_token(token)
+        if claims is None or claims.audience != client_id or epoch(self.clock.now()) >= claims.expires_at:
+            return Introspection(active=False)
+        with self._uow() as repo:
+            account = repo.account(claims.account_id)
+        if account is None:
+            return Introspection(active=False)
+        return Introspection(active=True, account=account, claims=claims)
 
     def login(self, *, api_key: str | None, application_id: str, login_id: str, password: str) -> LoginResult:
         """FusionAuth `POST /api/login`: check the API key, application and password.
@@ -768,13 +804,25 @@ class Backend:
         return role
 
     # ------------------------------------------------------------------ Stela
-    def stela_folders(self, caller: Account | None, folder_ids: list[int]) -> list[Folder]:
+    def stela_folders(self, caller: Account | None, folder_ids: list[int]) -> StelaFolders:
         """Stela `GET /folder`: the visible folders among the ids; an anonymous caller sees none (D3)."""
         if caller is None:
-            return []
+            return StelaFolders([])
         with self._uow() as repo:
-            found = repo.folders(folder_ids)
-            return [f for f in found if repo.role(caller.id, f.archive_id) is not None]
+            found = [f for f in repo.folders(folder_ids) if repo.role(caller.id, f.archive_id) is not None]
+            return StelaFolders(found, self._lineage(repo, caller, found))
+
+    @staticmethod
+    def _lineage(repo: Repository, caller: Account, folders: list[Folder]) -> Lineage:
+        """Archive names and root-down chains for Stela's `archive` and `paths` (real Stela at 3ee7ab2)."""
+        names = {a.id: a.full_name for a in repo.archives_of(caller.id)}
+        chains: dict[int, tuple[Folder, ...]] = {}
+        parents: dict[int | None, tuple[Folder, ...]] = {}
+        for folder in folders:
+            if folder.parent_id not in parents:
+                parents[folder.parent_id] = tuple(repo.ancestors(folder.parent_id))
+            chains[folder.id] = (*parents[folder.parent_id], folder)
+        return Lineage(names, chains)
 
     def stela_children(self, caller: Account | None, folder_id: int, page_size: int, cursor: int | None) -> FolderPage:
         """Stela `GET /folder/{id}/children`: one cursor page in the parent's sort order (§8.3).
@@ -782,29 +830,40 @@ class Backend:
         The page is found by key, so it costs O(page size) whatever the folder's size.
 
         Raises:
-            NotFound: the folder is unknown or invisible to the caller.
-            InvalidInput: the cursor is not a child of the folder.
+            NotFound: the folder is unknown or invisible to the caller (only with the quirk
+                `stela_invisible_children_empty_page` off).
+            InvalidInput: the cursor is not a child of the folder (only with `stela_stale_cursor_restarts` off).
         """
+        quirks = self.settings.quirks
         with self._uow() as repo:
             folder = repo.folder(folder_id)
             if folder is None or caller is None or repo.role(caller.id, folder.archive_id) is None:
-                raise NotFound(messages.FOLDER_LOOKUP, "Folder not found")
+                if not quirks.stela_invisible_children_empty_page:
+                    raise NotFound(messages.FOLDER_LOOKUP, "Folder not found")
+                # Quirk stela_invisible_children_empty_page: real Stela answers 200 with no items, and its
+                # count still covers an existing folder's children (shared reference stela-local.md).
+                total = repo.count_children(folder.id) if folder is not None else 0
+                return FolderPage(folder_id, folder, [], total, page_size, visible=False)
             if cursor is not None:
                 anchor = repo.item_by_link(cursor)
                 if anchor is None or anchor.parent_id != folder.id:
-                    raise InvalidInput(messages.INVALID_REQUEST, '"cursor" must be a child of the folder')
+                    if not quirks.stela_stale_cursor_restarts:
+                        raise InvalidInput(messages.INVALID_REQUEST, '"cursor" must be a child of the folder')
+                    # Quirk stela_stale_cursor_restarts: real Stela ignores a foreign cursor (page 1 again).
+                    cursor = None
             items = repo.children_page(folder, cursor, page_size)
-            return FolderPage(
-                folder=folder,
-                items=items,
-                total=repo.count_children(folder.id),
-                page_size=page_size,
-            )
+            lineage = self._lineage(repo, caller, [i for i in items if isinstance(i, Folder)])
+            return FolderPage(folder_id, folder, items, repo.count_children(folder.id), page_size, lineage=lineage)
 
-    @staticmethod
-    def total_pages(page: FolderPage) -> int:
-        """Return Stela's `totalPages`: ceil(children / pageSize)."""
-        return math.ceil(page.total / page.page_size)
+    def total_pages(self, page: FolderPage) -> int:
+        """Return Stela's `totalPages` for a page (ceil(children / pageSize) with the round-down quirk off)."""
+        if not self.settings.quirks.stela_total_pages_round_down:
+            return math.ceil(page.total / page.page_size)
+        # Quirk stela_total_pages_round_down: `CEILING(COUNT(*) / pageSize)` divides integers first, and the
+        # count rides on the page's rows, so a visible empty page says 0 (stela get_folder_children.sql).
+        if page.visible and not page.items:
+            return 0
+        return page.total // page.page_size
 
     # ------------------------------------------------------------------ downloads
     def download_signature(self, file_id: int, expires: int, disposition: str | None) -> str:

@@ -206,10 +206,34 @@ class Deletion:
 
 
 @dataclass(frozen=True)
+class Lineage:
+    """Where Stela items live: archive names by id, and each folder's chain below the archive root (itself last)."""
+
+    archive_names: dict[int, str] = field(default_factory=dict)
+    chains: dict[int, tuple[Folder, ...]] = field(default_factory=dict)
+
+    def chain(self, folder: Folder) -> tuple[Folder, ...]:
+        """Return the folders from below the archive root down to `folder` (just `folder` when unknown)."""
+        return self.chains.get(folder.id, (folder,))
+
+
+@dataclass(frozen=True)
+class StelaFolders:
+    """The answer of Stela `GET /folders`: the visible folders and where they live."""
+
+    folders: list[Folder]
+    lineage: Lineage = field(default_factory=Lineage)
+
+
+@dataclass(frozen=True)
 class FolderPage:
     """One Stela children page: the items and the total number of children."""
 
-    folder: Folder
+    folder_id: int
+    #: None when the folder is unknown; set but not `visible` for another archive's or an anonymous caller.
+    folder: Folder | None
     items: list[Item]
     total: int
     page_size: int
+    visible: bool = True
+    lineage: Lineage = field(default_factory=Lineage)

@@ -37,6 +37,9 @@ class TokenClaims:
 
     account_id: int
     expires_at: int
+    issued_at: int = 0
+    audience: str = ""
+    token_id: str = ""
 
 
 class Signer:
@@ -94,4 +97,11 @@ class Signer:
         account_id, expires = claims.get("accountId"), claims.get("exp")
         if not isinstance(account_id, int) or not isinstance(expires, int):
             return None
-        return TokenClaims(account_id=account_id, expires_at=expires)
+        issued, audience, token_id = claims.get("iat"), claims.get("aud"), claims.get("jti")
+        return TokenClaims(
+            account_id=account_id,
+            expires_at=expires,
+            issued_at=issued if isinstance(issued, int) else 0,
+            audience=audience if isinstance(audience, str) else "",
+            token_id=token_id if isinstance(token_id, str) else "",
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mock_backend.domain.backend import Introspection
 from mock_backend.domain.clock import epoch
 from mock_backend.domain.models import Account
 
@@ -46,6 +47,31 @@ def token_response(access_token: str, expires_in: int, refresh_token: str, user_
         "token_type": "Bearer",
         "refresh_token": refresh_token,
         "userId": user_id,
+    }
+
+
+def introspect_response(found: Introspection) -> dict[str, Any]:
+    """Return the 200 body of `POST /oauth2/introspect`: the token's claims when active, else `{"active": false}`."""
+    if not found.active or found.account is None or found.claims is None:
+        return {"active": False}
+    claims, account = found.claims, found.account
+    return {
+        "active": True,
+        "applicationId": claims.audience,
+        "aud": claims.audience,
+        "auth_time": claims.issued_at,
+        "authenticationType": "PASSWORD",
+        "email": account.email,
+        "email_verified": True,
+        "exp": claims.expires_at,
+        "iat": claims.issued_at,
+        "iss": "permanent-mock",
+        "jti": claims.token_id,
+        "roles": [],
+        "scope": "offline_access",
+        "sid": claims.token_id,
+        "sub": account.subject,
+        "tid": MOCK_TENANT_ID,
     }
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from mock_backend.domain import filetypes
-from mock_backend.domain.models import Folder, FolderPage, Item, Record
+from mock_backend.domain.models import Folder, FolderPage, Item, Lineage, Record, StelaFolders
 from mock_backend.wire.context import WireContext
-from mock_backend.wire.timestamps import stela
+from mock_backend.wire.timestamps import stela, stela_jsonb
 
 # Stela's "pretty" folder enums (stela packages/api/src/folder/models.ts, reference §12.5).
 _PRETTY_TYPE = {
@@ -53,8 +54,65 @@ def _enum(raw: str, pretty: dict[str, str], fallback: str, ctx: WireContext) -> 
     return pretty.get(raw, fallback) if ctx.quirks.stela_pretty_folder_enums else raw
 
 
-def folder(item: Folder, ctx: WireContext, *, as_child: bool = False) -> dict[str, Any]:
+#: Thumbnail widths of Stela's `thumbnailUrls` (sdk fixture getFolder/stelaFolder.json); the mock makes none.
+_THUMB_WIDTHS = ("200", "256", "500", "1000", "2000")
+#: Stela's `location` of an item without one: every member null (sdk fixture getFolder/stelaFolder.json).
+_NO_LOCATION = dict.fromkeys(
+    (
+        "id",
+        "streetNumber",
+        "streetName",
+        "locality",
+        "county",
+        "state",
+        "latitude",
+        "longitude",
+        "country",
+        "countryCode",
+        "displayName",
+    )
+)
+
+
+def _extras() -> dict[str, Any]:
+    """Return the fields real Stela adds to every item that the mock has no data for, as Stela sends them empty."""
+    return {
+        "thumbnailUrls": dict.fromkeys(_THUMB_WIDTHS),
+        "location": dict(_NO_LOCATION),
+        "shares": None,
+        "tags": None,
+        "publicAt": None,
+        "imageRatio": 0,
+    }
+
+
+def _file_time(moment: datetime, ctx: WireContext) -> str:
+    # Quirk stela_jsonb_file_timestamps: files are built with JSONB, whose timestamps read `+00:00`.
+    return stela_jsonb(moment) if ctx.quirks.stela_jsonb_file_timestamps else stela(moment)
+
+
+def _archive(item: Folder | Record, lineage: Lineage, ctx: WireContext, *, with_number: bool) -> dict[str, Any]:
+    """Return Stela's `archive`: `{id, name}` on folders, `{id, archiveNumber, name}` on records (Stela 3ee7ab2)."""
+    body: dict[str, Any] = {"id": _id(item.archive_id, ctx)}
+    if with_number:
+        body["archiveNumber"] = f"{item.archive_nbr.split('-')[0]}-0000"
+    body["name"] = lineage.archive_names.get(item.archive_id)
+    return body
+
+
+def _paths(item: Folder, lineage: Lineage, ctx: WireContext) -> dict[str, Any]:
+    """Return Stela's `paths`: names, link ids and archive numbers from below the archive root down to the folder."""
+    chain = lineage.chain(item)
+    return {
+        "names": [f.display_name for f in chain],
+        "folderLinkIds": [_id(f.link_id, ctx) for f in chain],
+        "archiveNumbers": [f.archive_nbr for f in chain],
+    }
+
+
+def folder(item: Folder, ctx: WireContext, *, as_child: bool = False, lineage: Lineage | None = None) -> dict[str, Any]:
     """Return a StelaFolder; children also carry `itemType` (stela commit 45bd2e7)."""
+    lineage = lineage or Lineage()
     body: dict[str, Any] = {
         "folderId": _id(item.id, ctx),
         "folderLinkId": _id(item.link_id, ctx),
@@ -72,14 +130,33 @@ def folder(item: Folder, ctx: WireContext, *, as_child: bool = False) -> dict[st
         "displayEndTimestamp": None,
         "createdAt": stela(item.created_at),
         "updatedAt": stela(item.updated_at),
-        "parentFolder": {"id": _id(item.parent_id, ctx)} if item.parent_id is not None else None,
+        "parentFolder": (
+            {"id": _id(item.parent_id, ctx), "folderLinkId": _id(item.parent_link_id, ctx)}
+            if item.parent_id is not None
+            else None
+        ),
+        "archive": _archive(item, lineage, ctx, with_number=False),
+        "paths": _paths(item, lineage, ctx),
+        **_extras(),
     }
     if as_child:
         body["itemType"] = "folder"
     return body
 
 
-def record(item: Record, ctx: WireContext) -> dict[str, Any]:
+def _link_type(parent: Folder | None) -> str | None:
+    """Return a record's `folderLinkType`: its link follows the tree it lives in (private, public, app)."""
+    if parent is None:
+        return None
+    for tree in ("public", "app", "share"):
+        if f".{tree}" in parent.type:
+            return f"type.folder_link.{tree}"
+    return "type.folder_link.private"
+
+
+def record(
+    item: Record, ctx: WireContext, lineage: Lineage | None = None, parent: Folder | None = None
+) -> dict[str, Any]:
     """Return a StelaRecord; `type`/`status` stay raw PHP strings (D4) and `files` is always an array."""
     return {
         "recordId": _id(item.id, ctx),
@@ -96,6 +173,18 @@ def record(item: Record, ctx: WireContext) -> dict[str, Any]:
         "displayDate": stela(item.display_at),
         "createdAt": stela(item.created_at),
         "updatedAt": stela(item.updated_at),
+        "parentFolderId": _id(item.parent_id, ctx),
+        "parentFolderLinkId": _id(item.parent_link_id, ctx),
+        "parentFolderArchiveNumber": parent.archive_nbr if parent is not None else None,
+        "folderLinkType": _link_type(parent),
+        "uploadAccountId": _id(item.uploaded_by, ctx),
+        "uploadPayerAccountId": _id(item.uploaded_by, ctx),
+        "archive": _archive(item, lineage or Lineage(), ctx, with_number=True),
+        "archiveArchiveNumber": f"{item.archive_nbr.split('-')[0]}-0000",
+        **{f"thumbUrl{width}": None for width in ("200", "500", "1000", "2000")},
+        "fileCreatedAt": None,
+        "altText": None,
+        **_extras(),
         "files": [
             {
                 "fileId": _id(f.id, ctx),
@@ -104,8 +193,8 @@ def record(item: Record, ctx: WireContext) -> dict[str, Any]:
                 "type": filetypes.file_type(item.download_name),
                 "fileUrl": ctx.file_url(f.id),
                 "downloadUrl": ctx.file_url(f.id, item.download_name),
-                "createdAt": stela(f.created_at),
-                "updatedAt": stela(f.updated_at),
+                "createdAt": _file_time(f.created_at, ctx),
+                "updatedAt": _file_time(f.updated_at, ctx),
             }
             for f in item.files_at(ctx.now, ctx.hide_unprocessed_files) or ()
         ],
@@ -113,14 +202,16 @@ def record(item: Record, ctx: WireContext) -> dict[str, Any]:
     }
 
 
-def child(item: Item, ctx: WireContext) -> dict[str, Any]:
+def child(item: Item, ctx: WireContext, lineage: Lineage | None = None, parent: Folder | None = None) -> dict[str, Any]:
     """Return a children-page item."""
-    return folder(item, ctx, as_child=True) if isinstance(item, Folder) else record(item, ctx)
+    if isinstance(item, Folder):
+        return folder(item, ctx, as_child=True, lineage=lineage)
+    return record(item, ctx, lineage, parent)
 
 
-def folders_response(found: list[Folder], ctx: WireContext) -> dict[str, Any]:
+def folders_response(found: StelaFolders, ctx: WireContext) -> dict[str, Any]:
     """Return exactly `{"items": [...]}` (SDK HEAD validates with additionalProperties false)."""
-    return {"items": [folder(f, ctx) for f in found]}
+    return {"items": [folder(f, ctx, lineage=found.lineage) for f in found.folders]}
 
 
 def page_response(page: FolderPage, total_pages: int, ctx: WireContext) -> dict[str, Any]:
@@ -130,15 +221,16 @@ def page_response(page: FolderPage, total_pages: int, ctx: WireContext) -> dict[
     if page.items:
         cursor = str(page.items[-1].link_id)
         pagination["nextCursor"] = cursor
+        # Real Stela points nextPage at the plural route (3ee7ab2; the singular one is deprecated).
         pagination["nextPage"] = (
-            f"{ctx.base_url}/api/v2/folder/{page.folder.id}/children?pageSize={page.page_size}&cursor={cursor}"
+            f"{ctx.base_url}/api/v2/folders/{page.folder_id}/children?pageSize={page.page_size}&cursor={cursor}"
         )
     elif not ctx.quirks.stela_empty_page_omits_cursor:
         # With the quirk off the keys stay, null: SDK HEAD accepts null (coerced), and 0.10.1 stops paging.
         pagination["nextCursor"] = None
         pagination["nextPage"] = None
     pagination["totalPages"] = total_pages
-    return {"items": [child(i, ctx) for i in page.items], "pagination": pagination}
+    return {"items": [child(i, ctx, page.lineage, page.folder) for i in page.items], "pagination": pagination}
 
 
 def validation_error(message: str) -> dict[str, Any]:

@@ -23,6 +23,11 @@ def stela(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
+def stela_jsonb(moment: datetime) -> str:
+    """Format as Stela's JSONB-built values read: `YYYY-MM-DDTHH:MM:SS+00:00` (files[].createdAt)."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
 def parse_iso(value: str, field: str) -> datetime:
     """Parse an ISO 8601 timestamp (the SDK sends `toISOString()`) into naive UTC.
 
