@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,8 @@ import yaml
 from contracts.normalise import JsonValue
 
 SNAPSHOT_FORMAT = "permanent-contracts-snapshot/1"
+#: The allow-list `permanent-contracts compare` applies unless told otherwise.
+DEFAULT_ALLOWLIST = Path(__file__).resolve().parent / "allowlist.yaml"
 REPORT_FORMAT = "permanent-contracts-drift/1"
 
 KINDS = (
@@ -82,17 +85,35 @@ class AllowEntry:
     b: JsonValue = None
     has_a: bool = False
     has_b: bool = False
+    #: An entry that may legitimately explain nothing in a run (e.g. a staging-only difference while the mock
+    #: is compared with itself); it is never reported as stale.
+    optional: bool = False
 
     def matches(self, item: DriftItem) -> bool:
         """Tell whether this entry explains an aggregated difference (every scenario of it must match)."""
         return (
-            fnmatch.fnmatchcase(item.operation, self.operation)
+            glob_match(item.operation, self.operation)
             and (self.kind == "*" or self.kind == item.kind)
-            and fnmatch.fnmatchcase(item.path, self.path)
-            and all(any(fnmatch.fnmatchcase(s, pattern) for pattern in self.scenarios) for s in item.scenarios)
+            and glob_match(item.path, self.path)
+            and all(any(glob_match(s, pattern) for pattern in self.scenarios) for s in item.scenarios)
             and (not self.has_a or self.a == item.a)
             and (not self.has_b or self.b == item.b)
         )
+
+
+_BRACES = re.compile(r"\{([^{}]*)\}")
+#: A literal `[]` (an array step of a JSON path), but not the `[[]` or `[]]` escapes of fnmatch itself.
+_EMPTY_BRACKETS = re.compile(r"(?<!\[)\[\](?!\])")
+
+
+def glob_match(value: str, pattern: str) -> bool:
+    """Match a glob (fnmatch, case-sensitive) with shell-style alternatives: `$.{a,b}.c` matches `$.a.c` and `$.b.c`."""
+    found = _BRACES.search(pattern)
+    if found is None:
+        # JSON paths write arrays as `[]`, which fnmatch would read as the start of a character class.
+        return fnmatch.fnmatchcase(value, _EMPTY_BRACKETS.sub("[[]]", pattern))
+    head, tail = pattern[: found.start()], pattern[found.end() :]
+    return any(glob_match(value, head + choice + tail) for choice in found.group(1).split(","))
 
 
 @dataclass
@@ -422,7 +443,7 @@ def aggregate(differences: Iterable[Difference]) -> list[DriftItem]:
 
 # --------------------------------------------------------------------------- allow-list
 
-_ALLOW_KEYS = frozenset({"operation", "kind", "path", "scenario", "reason", "a", "b"})
+_ALLOW_KEYS = frozenset({"operation", "kind", "path", "scenario", "reason", "a", "b", "optional"})
 
 
 def parse_allowlist(document: object, source: str = "allow-list") -> list[AllowEntry]:
@@ -456,6 +477,9 @@ def parse_allowlist(document: object, source: str = "allow-list") -> list[AllowE
         for name, value in patterns.items():
             if not isinstance(value, str):
                 raise AllowListError(f"{where}: {name!r} must be a string (a glob pattern)")
+        optional = entry.get("optional", False)
+        if not isinstance(optional, bool):
+            raise AllowListError(f"{where}: 'optional' must be true or false")
         scenarios = entry.get("scenario", "*")
         scenarios = [scenarios] if isinstance(scenarios, str) else scenarios
         if not isinstance(scenarios, list) or not all(isinstance(s, str) for s in scenarios) or not scenarios:
@@ -471,6 +495,7 @@ def parse_allowlist(document: object, source: str = "allow-list") -> list[AllowE
                 b=entry.get("b"),
                 has_a="a" in entry,
                 has_b="b" in entry,
+                optional=optional,
             )
         )
     return entries
@@ -490,7 +515,10 @@ def load_allowlist(path: Path) -> list[AllowEntry]:
 
 
 def apply_allowlist(items: Sequence[DriftItem], entries: Sequence[AllowEntry]) -> list[AllowEntry]:
-    """Mark each item the first matching entry explains (sets `reason`); return the entries that matched nothing."""
+    """Mark each item the first matching entry explains (sets `reason`); return the stale entries.
+
+    A stale entry matched nothing and is not `optional`: the difference it explained is gone, so it must go too.
+    """
     used: set[int] = set()
     for item in items:
         for index, entry in enumerate(entries):
@@ -498,7 +526,7 @@ def apply_allowlist(items: Sequence[DriftItem], entries: Sequence[AllowEntry]) -
                 item.reason = entry.reason
                 used.add(index)
                 break
-    return [entry for index, entry in enumerate(entries) if index not in used]
+    return [entry for index, entry in enumerate(entries) if index not in used and not entry.optional]
 
 
 def build_report(

@@ -17,6 +17,8 @@ ID_KINDS: Mapping[str, str] = {
     "folderIds[]": "folder",
     "folder_linkId": "link",
     "folderLinkId": "link",
+    "folderLinkIds": "link",
+    "parentFolderLinkId": "link",
     "parentFolder_linkId": "link",
     "nextCursor": "link",
     "cursor": "link",
@@ -29,6 +31,7 @@ ID_KINDS: Mapping[str, str] = {
     "accountId": "account",
     "byAccountId": "account",
     "uploadAccountId": "account",
+    "uploadPayerAccountId": "account",
     "shareby_urlId": "share",
     "shareByUrlId": "share",
     "deletionId": "deletion",
@@ -36,12 +39,15 @@ ID_KINDS: Mapping[str, str] = {
     "itemId": "item",
 }
 #: Keys of an `id` nested under these keys, and the kind it identifies.
-NESTED_ID_KINDS: Mapping[str, str] = {"parentFolder": "folder"}
+NESTED_ID_KINDS: Mapping[str, str] = {"parentFolder": "folder", "archive": "archive"}
 #: Keys whose value is an opaque generated string, numbered per key family.
 TOKEN_KINDS: Mapping[str, str] = {
     "archiveNbr": "archiveNbr",
     "archiveNumber": "archiveNbr",
     "parentArchiveNbr": "archiveNbr",
+    "archiveNumbers": "archiveNbr",
+    "archiveArchiveNumber": "archiveNbr",
+    "parentFolderArchiveNumber": "archiveNbr",
     "urlToken": "urlToken",
     "metaToken": "metaToken",
     "key": "upload-key",
@@ -68,8 +74,17 @@ SECRET_KEYS = frozenset(
 )
 #: Keys whose value is an e-mail address or login name (they differ between accounts and targets).
 EMAIL_KEYS = frozenset({"primaryEmail", "email", "username", "loginId"})
-#: Keys holding a time as a number (epoch seconds or milliseconds).
-EPOCH_KEYS = frozenset({"tokenExpirationInstant", "Expires"})
+#: Keys holding a time as a number (epoch seconds or milliseconds; FusionAuth's `*Instant` are milliseconds).
+EPOCH_KEYS = frozenset(
+    {
+        "tokenExpirationInstant",
+        "Expires",
+        "insertInstant",
+        "lastLoginInstant",
+        "lastUpdateInstant",
+        "passwordLastUpdateInstant",
+    }
+)
 #: Keys holding a human sentence: numbers in it (usually ids) become `<n>`.
 SENTENCE_KEYS = frozenset({"detail", "error_description"})
 #: Query parameters of signed URLs that change on every signing.
@@ -229,7 +244,9 @@ class Normaliser:
         parts = urlsplit(url)
         query = parse_qsl(parts.query, keep_blank_values=True)
         if any(name == "Signature" for name, _ in query):
-            return "<signed-url>"
+            # Everything in a signed URL changes at each signing except the form of its path, which tells a
+            # mock's `/cdn/files/n` from Permanent's CloudFront `/originals/n/n`: keep that, digits hidden.
+            return f"<signed-url:{_DIGITS.sub('n', parts.path)}>"
         segments = parts.path.split("/")
         for index, segment in enumerate(segments):
             previous = segments[index - 1] if index else ""

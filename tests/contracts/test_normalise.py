@@ -102,10 +102,16 @@ def test_run_id_in_names_becomes_run_placeholder() -> None:
     assert normaliser.text("contract-240101000000-abcd-x") == "contract-<run>-x"
 
 
-def test_signed_urls_become_one_placeholder() -> None:
-    """A signed download URL changes at every signing, so it is replaced whole."""
+def test_signed_urls_become_one_placeholder_keeping_the_path_form() -> None:
+    """A signed download URL changes at every signing: only the form of its path survives, digits hidden."""
     url = "http://mock.local/cdn/files/7?Expires=1&Signature=abc&Key-Pair-Id=mock"
-    assert Normaliser().value({"downloadURL": url}) == {"downloadURL": "<signed-url>"}
+    assert Normaliser().value({"downloadURL": url}) == {"downloadURL": "<signed-url:/cdn/files/n>"}
+
+
+def test_cloudfront_and_mock_signed_urls_normalise_apart() -> None:
+    """Permanent's CloudFront form and the mock's form stay distinguishable, so a compare sees the difference."""
+    cdn = "https://cdn2.permanent.org/originals/7/7?t=1&Expires=1&Signature=abc&Key-Pair-Id=K"
+    assert Normaliser().value({"fileURL": cdn}) == {"fileURL": "<signed-url:/originals/n/n>"}
 
 
 def test_next_page_url_keeps_its_shape_with_placeholders() -> None:
