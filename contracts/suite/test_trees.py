@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import math
 
 import pytest
 
@@ -61,7 +60,9 @@ def _check_paging(client: PermanentClient, wire: Wire, folder_id: int, expected:
     assert pagination.get("nextCursor") == str(items[-1]["folderLinkId"]), (
         "nextCursor is the folderLinkId of the page's last item, as a string (reference §8.3)"
     )
-    assert pagination.get("totalPages") == math.ceil(expected / STELA_PAGE_SIZE), "totalPages = ceil(count / pageSize)"
+    assert pagination.get("totalPages") == expected // STELA_PAGE_SIZE, (
+        "totalPages is CEILING(count / pageSize) in integer arithmetic, which rounds down (stela get_folder_children)"
+    )
     second = _page(wire, 1)
     assert isinstance(second["items"], list), "a page's items is an array"
     assert len(second["items"]) == expected - STELA_PAGE_SIZE, "the second page holds the rest"

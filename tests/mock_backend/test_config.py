@@ -21,17 +21,22 @@ def test_settings_defaults_are_ephemeral_and_seeded() -> None:
 def test_quirks_default_is_every_quirk_on() -> None:
     """Every quirk is on by default (decision D4)."""
     quirks = Quirks()
-    assert [getattr(quirks, name) for name in Quirks.names()] == [True] * 5
+    assert [getattr(quirks, name) for name in Quirks.names()] == [True] * 10
 
 
-def test_names_lists_the_five_switches() -> None:
-    """The quirk switches are the five the brief names."""
+def test_names_lists_the_ten_switches() -> None:
+    """The quirk switches are the five of the brief and the five real Stela showed (stela-local.md)."""
     assert set(Quirks.names()) == {
         "stela_empty_page_omits_cursor",
         "stela_string_ids",
         "sharelink_integer_toggles",
         "stela_pretty_folder_enums",
         "php_child_records_null_files",
+        "stela_invisible_children_empty_page",
+        "stela_stale_cursor_restarts",
+        "stela_total_pages_round_down",
+        "stela_folder_ids_need_brackets",
+        "stela_jsonb_file_timestamps",
     }
 
 

@@ -186,3 +186,47 @@ def test_token_missing_field_is_invalid_request(client: ContractClient, form: di
     """A token request without grant_type or refresh_token answers 400 `{"error": "invalid_request"}`."""
     response = _refresh(client, **{"refresh_token": "x", **form})
     assert (response.status_code, response.get_json()["error"]) == (400, "invalid_request")
+
+
+# ---------------------------------------------------------------- POST /oauth2/introspect
+INTROSPECT = "/fusionauth/oauth2/introspect"
+
+
+def _introspect(client: ContractClient, **form: str) -> TestResponse:
+    return client.post(INTROSPECT, data=form)
+
+
+def test_introspect_fresh_token_is_active_with_email_and_subject(client: ContractClient) -> None:
+    """A token of the mock's application introspects active, with the e-mail and subject real Stela reads."""
+    token = ok(_login(client))["token"]
+    answer = ok(_introspect(client, client_id=DEFAULTS.fusionauth_client_id, token=token))
+    user = ok(_login(client))["user"]
+    assert (answer["active"], answer["email"], answer["sub"]) == (True, DEMO_EMAIL, user["id"])
+
+
+def test_introspect_expired_token_is_inactive(client: ContractClient, clock: FrozenClock) -> None:
+    """An expired token answers 200 `{"active": false}`."""
+    token = ok(_login(client))["token"]
+    clock.advance(DEFAULTS.access_token_ttl + 1)
+    assert ok(_introspect(client, client_id=DEFAULTS.fusionauth_client_id, token=token)) == {"active": False}
+
+
+def test_introspect_garbage_token_is_inactive(client: ContractClient) -> None:
+    """A token the mock did not issue answers 200 `{"active": false}`."""
+    assert ok(_introspect(client, client_id=DEFAULTS.fusionauth_client_id, token="x.y.z")) == {"active": False}
+
+
+def test_introspect_other_application_is_invalid_client(client: ContractClient) -> None:
+    """Another application's id answers 401 invalid_client, so Stela's backend-application call never wins."""
+    token = ok(_login(client))["token"]
+    response = _introspect(client, client_id="stela-backend-application", token=token)
+    assert (response.status_code, response.get_json()["error"]) == (401, "invalid_client")
+
+
+@pytest.mark.parametrize("missing", ["client_id", "token"])
+def test_introspect_missing_field_is_invalid_request(client: ContractClient, missing: str) -> None:
+    """A form without client_id or token answers 400 invalid_request."""
+    form = {"client_id": DEFAULTS.fusionauth_client_id, "token": "x.y.z"}
+    del form[missing]
+    response = _introspect(client, **form)
+    assert (response.status_code, response.get_json()["error"]) == (400, "invalid_request")

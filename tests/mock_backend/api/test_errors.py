@@ -29,7 +29,7 @@ def test_unknown_root_route_is_json_not_found(client: ContractClient) -> None:
 
 def test_unknown_stela_route_is_stela_error(api: Api) -> None:
     """An unknown route under /api/v2 answers 404 in Stela's `{"error": {"message"}}` shape."""
-    response = api.get("/api/v2/folders")
+    response = api.get("/api/v2/nowhere")
     assert (response.status_code, set(response.get_json()["error"])) == (404, {"message"})
 
 

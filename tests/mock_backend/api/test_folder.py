@@ -374,11 +374,11 @@ def test_delete_folder_descendants_vanish_from_stela_folder(api: Api, world: Wor
     assert ok(api.stela_folders(world.photos, world.photos_2024)) == {"items": []}
 
 
-def test_delete_folder_descendants_children_answer_stela_404(api: Api, world: World) -> None:
-    """Stela children of the deleted folder and its subfolder answer 404."""
+def test_delete_folder_descendants_children_answer_stela_empty_page(api: Api, world: World) -> None:
+    """Stela children of the deleted folder and its subfolder answer an empty page, as for any unknown folder."""
     api.delete("/api/folder/delete", folderId=world.photos)
-    statuses = [api.stela_children(folder_id).status_code for folder_id in (world.photos, world.photos_2024)]
-    assert statuses == [404, 404]
+    pages = [ok(api.stela_children(folder_id)) for folder_id in (world.photos, world.photos_2024)]
+    assert pages == [{"items": [], "pagination": {"totalPages": 0}}] * 2
 
 
 def test_delete_folder_descendant_download_urls_answer_file_lookup(api: Api, world: World) -> None:

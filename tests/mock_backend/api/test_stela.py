@@ -111,9 +111,17 @@ def test_get_folders_without_ids_is_joi_error(api: Api) -> None:
 
 # ---------------------------------------------------------------- GET /folder/{id}/children
 def test_get_children_first_page_of_many_files_has_100(api: Api, world: World) -> None:
-    """pageSize 100 over Many Files (150) answers 100 items and totalPages 2."""
+    """pageSize 100 over Many Files (150) answers 100 items and totalPages 1 (Stela's integer division rounds down)."""
     page = ok(api.stela_children(world.many_files, page_size=100))
-    assert (len(page["items"]), page["pagination"]["totalPages"]) == (100, 2)
+    assert (len(page["items"]), page["pagination"]["totalPages"]) == (100, 1)
+
+
+@pytest.mark.parametrize(
+    "settings_overrides", [{"quirks": Quirks(stela_total_pages_round_down=False)}], ids=["quirk-off"]
+)
+def test_get_children_total_pages_without_quirk_rounds_up(api: Api, world: World) -> None:
+    """With stela_total_pages_round_down off, totalPages is ceil(150 / 100) = 2."""
+    assert ok(api.stela_children(world.many_files, page_size=100))["pagination"]["totalPages"] == 2
 
 
 def test_get_children_next_cursor_is_last_link_id_as_string(api: Api, world: World) -> None:
@@ -123,18 +131,55 @@ def test_get_children_next_cursor_is_last_link_id_as_string(api: Api, world: Wor
 
 
 def test_get_children_next_page_is_url_of_following_page(api: Api, world: World) -> None:
-    """nextPage is `{base}/api/v2/folder/{id}/children?pageSize={n}&cursor={nextCursor}`."""
+    """nextPage is the mock's own `{base}/api/v2/folders/{id}/children?…` (the plural route, as real Stela)."""
     pagination = ok(api.stela_children(world.many_files, page_size=100))["pagination"]
     assert pagination["nextPage"] == (
-        f"http://localhost/api/v2/folder/{world.many_files}/children?pageSize=100&cursor={pagination['nextCursor']}"
+        f"http://localhost/api/v2/folders/{world.many_files}/children?pageSize=100&cursor={pagination['nextCursor']}"
+    )
+
+
+def test_get_children_plural_route_answers_same_page(api: Api, world: World) -> None:
+    """The plural `/api/v2/folders/{id}/children` serves the same page as the deprecated singular route."""
+    plural = api.get(f"/api/v2/folders/{world.many_files}/children", pageSize=7)
+    assert ok(plural) == ok(api.stela_children(world.many_files, page_size=7))
+
+
+def test_get_folders_plural_route_answers_same_list(api: Api, world: World) -> None:
+    """The plural `/api/v2/folders?folderIds[]=` serves the same list as the singular route."""
+    plural = api.get("/api/v2/folders", **{"folderIds[]": str(world.documents)})
+    assert ok(plural) == ok(api.stela_folders(world.documents))
+
+
+def test_get_folders_ids_without_brackets_is_joi_error(api: Api, world: World) -> None:
+    """`folderIds=N` (no `[]`) answers 400 `"folderIds" must be an array`, as Stela's Joi schema does."""
+    response = api.get("/api/v2/folder", folderIds=str(world.documents))
+    assert (response.status_code, response.get_json()) == (400, {"error": '"folderIds" must be an array'})
+
+
+@pytest.mark.parametrize(
+    "settings_overrides", [{"quirks": Quirks(stela_folder_ids_need_brackets=False)}], ids=["quirk-off"]
+)
+def test_get_folders_ids_without_brackets_without_quirk_is_accepted(api: Api, world: World) -> None:
+    """With stela_folder_ids_need_brackets off, `folderIds=N` is read like `folderIds[]=N`."""
+    [folder] = ok(api.get("/api/v2/folder", folderIds=str(world.documents)))["items"]
+    assert folder["displayName"] == "Documents"
+
+
+def test_get_folders_folder_carries_archive_and_paths(api: Api, world: World) -> None:
+    """A Stela folder carries `archive {id, name}` and `paths` from below the archive root (real Stela)."""
+    [folder] = ok(api.stela_folders(world.documents))["items"]
+    assert (folder["archive"]["name"], folder["paths"]["names"], len(folder["paths"]["folderLinkIds"])) == (
+        "Demo Archive",
+        ["My Files", "Documents"],
+        2,
     )
 
 
 def test_get_children_second_page_of_many_files_has_50(api: Api, world: World) -> None:
-    """Following the first nextCursor answers the remaining 50 items, still totalPages 2."""
+    """Following the first nextCursor answers the remaining 50 items, still totalPages 1."""
     first = ok(api.stela_children(world.many_files, page_size=100))
     second = ok(api.stela_children(world.many_files, page_size=100, cursor=first["pagination"]["nextCursor"]))
-    assert (len(second["items"]), second["pagination"]["totalPages"]) == (50, 2)
+    assert (len(second["items"]), second["pagination"]["totalPages"]) == (50, 1)
 
 
 @pytest.mark.parametrize("page_size", [1, 7, 50, 100, 149, 150, 1000], ids=lambda n: f"page-{n}")
@@ -182,28 +227,50 @@ def test_get_children_bad_page_size_is_joi_error(api: Api, world: World, page_si
     assert (response.status_code, isinstance(response.get_json()["error"], str)) == (400, True)
 
 
-def test_get_children_cursor_from_other_folder_is_joi_error(api: Api, world: World) -> None:
-    """A cursor that is not a child of the folder answers 400 with a joi-style string error."""
+def test_get_children_cursor_from_other_folder_restarts_at_page_one(api: Api, world: World) -> None:
+    """A cursor that is not a child of the folder answers page 1 again, as real Stela does."""
+    other = ok(api.stela_children(world.documents))["items"][0]["folderLinkId"]
+    restarted = ok(api.stela_children(world.many_files, page_size=10, cursor=str(other)))
+    assert restarted == ok(api.stela_children(world.many_files, page_size=10))
+
+
+@pytest.mark.parametrize("settings_overrides", [{"quirks": Quirks(stela_stale_cursor_restarts=False)}], ids=["off"])
+def test_get_children_cursor_from_other_folder_without_quirk_is_joi_error(api: Api, world: World) -> None:
+    """With stela_stale_cursor_restarts off, a foreign cursor answers 400 with a joi-style string error."""
     other = ok(api.stela_children(world.documents))["items"][0]["folderLinkId"]
     response = api.stela_children(world.many_files, cursor=str(other))
     assert (response.status_code, isinstance(response.get_json()["error"], str)) == (400, True)
 
 
-def test_get_children_anonymous_is_404(api: Api, world: World) -> None:
-    """Without a token, the children route answers 404 `{"error": {"message": …}}`."""
-    response = api.stela_children(world.my_files, account=None)
+def test_get_children_anonymous_is_empty_page_with_count(api: Api, world: World) -> None:
+    """Without a token, a private folder's page is empty, but its page count leaks, as on real Stela."""
+    body = ok(api.stela_children(world.many_files, account=None, page_size=100))
+    assert body == {"items": [], "pagination": {"totalPages": 1}}
+
+
+def test_get_children_other_accounts_folder_is_empty_page(api: Api, world: World) -> None:
+    """Another account's folder answers 200 with no items on the children route."""
+    assert ok(api.stela_children(world.private_my_files))["items"] == []
+
+
+def test_get_children_unknown_folder_is_empty_page(api: Api) -> None:
+    """An unknown folder answers 200 `{"items": [], "pagination": {"totalPages": 0}}`."""
+    assert ok(api.stela_children(987654)) == {"items": [], "pagination": {"totalPages": 0}}
+
+
+@pytest.mark.parametrize(
+    "settings_overrides", [{"quirks": Quirks(stela_invisible_children_empty_page=False)}], ids=["quirk-off"]
+)
+@pytest.mark.parametrize("who", ["anonymous", "other-archive", "unknown"])
+def test_get_children_invisible_folder_without_quirk_is_404(api: Api, world: World, who: str) -> None:
+    """With stela_invisible_children_empty_page off, invisible and unknown folders answer 404 `{"error": {…}}`."""
+    folder_id, account = {
+        "anonymous": (world.my_files, None),
+        "other-archive": (world.private_my_files, "demo"),
+        "unknown": (987654, "demo"),
+    }[who]
+    response = api.stela_children(folder_id) if account else api.stela_children(folder_id, account=None)
     assert (response.status_code, set(response.get_json()["error"])) == (404, {"message"})
-
-
-def test_get_children_other_accounts_folder_is_404(api: Api, world: World) -> None:
-    """Another account's folder answers 404 on the children route."""
-    response = api.stela_children(world.private_my_files)
-    assert (response.status_code, set(response.get_json()["error"])) == (404, {"message"})
-
-
-def test_get_children_unknown_folder_is_404(api: Api) -> None:
-    """An unknown folder answers 404 on the children route."""
-    assert api.stela_children(987654).status_code == 404
 
 
 def test_get_children_empty_folder_omits_cursor(api: Api, world: World) -> None:
@@ -216,7 +283,7 @@ def test_get_children_page_after_exact_final_page_omits_cursor(api: Api, world: 
     first = ok(api.stela_children(world.many_files, page_size=75))
     second = ok(api.stela_children(world.many_files, page_size=75, cursor=first["pagination"]["nextCursor"]))
     third = ok(api.stela_children(world.many_files, page_size=75, cursor=second["pagination"]["nextCursor"]))
-    assert third == {"items": [], "pagination": {"totalPages": 2}}
+    assert third == {"items": [], "pagination": {"totalPages": 0}}
 
 
 @pytest.mark.parametrize(
@@ -286,6 +353,28 @@ def test_get_children_records_keep_raw_enums_with_pretty_quirk(api: Api, world: 
 
 
 def test_get_children_timestamps_have_milliseconds_and_z(api: Api, world: World) -> None:
-    """Stela timestamps are `YYYY-MM-DDTHH:MM:SS.000Z` (the seed time, for a seeded record)."""
+    """Item timestamps are `….000Z`; file timestamps `…+00:00`, as Stela's JSONB builds them."""
     record = next(i for i in ok(api.stela_children(world.photos))["items"] if i["itemType"] == "record")
-    assert (record["createdAt"], record["files"][0]["updatedAt"]) == ("2024-01-02T15:04:05.000Z",) * 2
+    assert (record["createdAt"], record["files"][0]["updatedAt"]) == (
+        "2024-01-02T15:04:05.000Z",
+        "2024-01-02T15:04:05+00:00",
+    )
+
+
+@pytest.mark.parametrize(
+    "settings_overrides", [{"quirks": Quirks(stela_jsonb_file_timestamps=False)}], ids=["quirk-off"]
+)
+def test_get_children_file_timestamps_without_quirk_have_z(api: Api, world: World) -> None:
+    """With stela_jsonb_file_timestamps off, file timestamps are `….000Z` like the items'."""
+    record = next(i for i in ok(api.stela_children(world.photos))["items"] if i["itemType"] == "record")
+    assert record["files"][0]["updatedAt"] == "2024-01-02T15:04:05.000Z"
+
+
+def test_get_children_record_carries_parent_and_link_type(api: Api, world: World) -> None:
+    """A Stela record names its parent folder link, its archive and its link type, as real Stela does."""
+    record = next(i for i in ok(api.stela_children(world.documents))["items"] if i["itemType"] == "record")
+    assert (record["parentFolderId"], record["folderLinkType"], record["archive"]["name"]) == (
+        str(world.documents),
+        "type.folder_link.private",
+        "Demo Archive",
+    )
