@@ -173,6 +173,80 @@ def duplicates_not_suffixed(app: WSGIApplication) -> WSGIApplication:
     return json_rewriter(app, lambda path: path.startswith("/api/"), lambda doc: walk(doc, visit))
 
 
+# --------------------------------------------------------------------------- real behaviours (must be accepted)
+
+_MOCK_FILE_URL = re.compile(r"^(?P<origin>https?://[^/]+)/cdn/files/(?P<id>\d+)\?(?P<query>.*)$")
+_CLOUDFRONT_PATH = re.compile(r"^/originals/(?P<id>\d+)/(?P=id)$")
+
+
+def _cloudfront_url(url: str) -> str:
+    """The same signed URL in the form Permanent hands out: `/originals/<id>/<id>?t=…&<signed query>`."""
+    found = _MOCK_FILE_URL.match(url)
+    if found is None:
+        return url
+    return f"{found['origin']}/originals/{found['id']}/{found['id']}?t=1757687659&{found['query']}"
+
+
+class CloudFrontFileUrls:
+    """(r1) File URLs take the CloudFront form of Permanent's CDN (`/originals/<id>/<id>?t=…`, sdk fixture
+    recordVo.json), and requests to that form are served, so downloads still work: only the form differs."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        def visit(node: dict[str, object]) -> None:
+            for key in ("fileURL", "downloadURL", "fileUrl", "downloadUrl"):
+                if isinstance(node.get(key), str):
+                    node[key] = _cloudfront_url(str(node[key]))
+
+        self.app = app
+        self.rewriting = json_rewriter(app, lambda path: path.startswith("/api/"), lambda doc: walk(doc, visit))
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """Route `/originals/<id>/<id>` to the mock's download route; rewrite file URLs in API answers."""
+        found = _CLOUDFRONT_PATH.match(str(environ.get("PATH_INFO", "")))
+        if found is not None:
+            environ["PATH_INFO"] = f"/cdn/files/{found['id']}"
+            query = [pair for pair in str(environ.get("QUERY_STRING", "")).split("&") if not pair.startswith("t=")]
+            environ["QUERY_STRING"] = "&".join(query)
+            return self.app(environ, start_response)
+        return self.rewriting(environ, start_response)
+
+
+def register_record_without_files(app: WSGIApplication) -> WSGIApplication:
+    """(r2) registerRecord answers `FileVOs: null` (sdk fixture createRecordVo/recordVo.json)."""
+
+    def change(document: object) -> object:
+        if isinstance(document, dict) and "recordId" in document:
+            document["FileVOs"] = None
+        return document
+
+    return json_rewriter(app, lambda path: path == "/api/record/registerRecord", change)
+
+
+def singular_next_page_on_site(app: WSGIApplication) -> WSGIApplication:
+    """(r3) nextPage names the singular route on Permanent's site (sdk fixture stelaChildrenPageOne.json)."""
+
+    def visit(node: dict[str, object]) -> None:
+        value = node.get("nextPage")
+        if isinstance(value, str):
+            node["nextPage"] = re.sub(
+                r"^https?://[^/]+/api/v2/folders/", "https://www.permanent.org/api/v2/folder/", value
+            )
+
+    return json_rewriter(app, is_stela_path, lambda doc: walk(doc, visit))
+
+
+def items_without_item_type(app: WSGIApplication) -> WSGIApplication:
+    """(r4) Stela children carry no `itemType`, and folders no `archiveId`/`archiveNumber` (v0.10.1 fixtures)."""
+
+    def visit(node: dict[str, object]) -> None:
+        node.pop("itemType", None)
+        if "folderId" in node and "archive" in node:
+            node.pop("archiveId", None)
+            node.pop("archiveNumber", None)
+
+    return json_rewriter(app, is_stela_path, lambda doc: walk(doc, visit))
+
+
 class ServerErrorOnMalformedJson:
     """(h) A PHP POST whose body is not JSON answers 500 `error.generic.internal` instead of 400."""
 
@@ -218,6 +292,9 @@ class Mutant:
     #: (kind, path glob) pairs a drift report against the unmutated mock must show, and nothing else
     #: (besides the consequences of scenarios that stop early: outcome and missing exchanges).
     expected_drift: frozenset[tuple[str, str]] = frozenset()
+    #: True for a behaviour the real service shows: the contract layer must accept it (no contract test may
+    #: fail on it), while the compare must still flag it as drift from the mock.
+    real: bool = False
 
     def wrap(self, app: WSGIApplication) -> WSGIApplication:
         """Return the app with this mutant's middleware applied (the app itself if it has none)."""
@@ -281,6 +358,54 @@ MUTANTS: tuple[Mutant, ...] = (
         "(h) 500 instead of 400 on a malformed JSON body",
         server_error_on_malformed_json,
         expected_drift=frozenset({("status_change", "status")}),
+    ),
+    Mutant(
+        "real-cdn-urls",
+        "(r1) real: file URLs are CloudFront-signed URLs on Permanent's CDN host",
+        CloudFrontFileUrls,
+        expected_drift=frozenset(
+            {
+                ("value_change", "*.fileURL"),
+                ("value_change", "*.downloadURL"),
+                ("value_change", "*.fileUrl"),
+                ("value_change", "*.downloadUrl"),
+            }
+        ),
+        real=True,
+    ),
+    Mutant(
+        "real-register-null-files",
+        "(r2) real: registerRecord answers FileVOs null",
+        register_record_without_files,
+        expected_drift=frozenset({("type_change", "$.FileVOs")}),
+        real=True,
+    ),
+    Mutant(
+        "real-z-file-timestamps",
+        "(r3) real: Stela file timestamps read .000Z (v0.10.1 fixtures) instead of +00:00",
+        quirks={"stela_jsonb_file_timestamps": False},
+        expected_drift=frozenset({("type_change", "*.files[].createdAt"), ("type_change", "*.files[].updatedAt")}),
+        real=True,
+    ),
+    Mutant(
+        "real-singular-next-page",
+        "(r4) real: nextPage names the singular route on Permanent's site",
+        singular_next_page_on_site,
+        expected_drift=frozenset({("value_change", "$.pagination.nextPage")}),
+        real=True,
+    ),
+    Mutant(
+        "real-fixture-items",
+        "(r5) real: Stela items without itemType, folders without archiveId/archiveNumber",
+        items_without_item_type,
+        expected_drift=frozenset(
+            {
+                ("missing_field", "$.items[].itemType"),
+                ("missing_field", "$.items[].archiveId"),
+                ("missing_field", "$.items[].archiveNumber"),
+            }
+        ),
+        real=True,
     ),
 )
 BY_NAME: Mapping[str, Mutant] = {mutant.name: mutant for mutant in MUTANTS}

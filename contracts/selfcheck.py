@@ -28,6 +28,8 @@ REPORT_FORMAT = "permanent-contracts-selfcheck/1"
 #: Drift kinds that only follow from a scenario stopping early on a mutant (the scenario failed there).
 CONSEQUENCES = frozenset({"outcome_change", "missing_exchange", "extra_exchange", "sequence_change"})
 DEFAULT_EXAMPLES = 10
+#: The suite's contract layer: a real behaviour must never fail these (the behaviour layers may, by design).
+CONTRACT_LAYER = ("contracts/suite/test_schemathesis.py::", "contracts/suite/test_spec.py::")
 
 
 @dataclass
@@ -111,6 +113,16 @@ class MutantResult:
         return bool(self.killed_by)
 
     @property
+    def rejected_by(self) -> list[str]:
+        """The contract-layer tests among the killers: for a real behaviour, each is a false rejection."""
+        return [test for test in self.killed_by if test.startswith(CONTRACT_LAYER)]
+
+    @property
+    def falsely_rejected(self) -> bool:
+        """True for a real behaviour that the contract layer refuses."""
+        return self.mutant.real and bool(self.rejected_by)
+
+    @property
     def drift_exact(self) -> bool:
         """True when the drift report shows the expected drift and nothing else."""
         return not self.unexpected and not self.missing
@@ -120,8 +132,11 @@ class MutantResult:
         return {
             "name": self.mutant.name,
             "description": self.mutant.description,
+            "real": self.mutant.real,
             "killed": self.killed,
             "killed_by": list[JsonValue](self.killed_by),
+            "falsely_rejected": self.falsely_rejected,
+            "rejected_by": list[JsonValue](self.rejected_by),
             "seconds": round(self.run.seconds, 1),
             "drift_exact": self.drift_exact,
             "expected_drift": [list[JsonValue](pair) for pair in sorted(self.mutant.expected_drift)],
@@ -176,14 +191,34 @@ class SelfCheckReport:
     results: list[MutantResult]
 
     @property
+    def drifts(self) -> list[MutantResult]:
+        """The results of deliberate drifts (the suite must catch each)."""
+        return [r for r in self.results if not r.mutant.real]
+
+    @property
+    def real_behaviours(self) -> list[MutantResult]:
+        """The results of real behaviours (the contract layer must accept each)."""
+        return [r for r in self.results if r.mutant.real]
+
+    @property
     def kill_rate(self) -> float:
-        """Killed mutants / all mutants."""
-        return sum(r.killed for r in self.results) / len(self.results) if self.results else 1.0
+        """Caught drifts / all deliberate drifts."""
+        return sum(r.killed for r in self.drifts) / len(self.drifts) if self.drifts else 1.0
+
+    @property
+    def false_rejections(self) -> int:
+        """Real behaviours that the contract layer refused (must be 0)."""
+        return sum(r.falsely_rejected for r in self.real_behaviours)
 
     @property
     def passed(self) -> bool:
-        """Every mutant killed, mock against mock clean, every mutant's drift exact."""
-        return self.kill_rate == 1.0 and self.mock_vs_mock.clean and all(r.drift_exact for r in self.results)
+        """Every drift caught, no real behaviour refused, mock against mock clean, every mutant's drift exact."""
+        return (
+            self.kill_rate == 1.0
+            and self.false_rejections == 0
+            and self.mock_vs_mock.clean
+            and all(r.drift_exact for r in self.results)
+        )
 
     def as_json(self) -> dict[str, JsonValue]:
         """Plain JSON for the report file."""
@@ -191,8 +226,10 @@ class SelfCheckReport:
             "format": REPORT_FORMAT,
             "passed": self.passed,
             "kill_rate": round(self.kill_rate, 4),
-            "killed": sum(r.killed for r in self.results),
-            "total": len(self.results),
+            "killed": sum(r.killed for r in self.drifts),
+            "total": len(self.drifts),
+            "real_behaviours": len(self.real_behaviours),
+            "false_rejections": self.false_rejections,
             "baseline": {
                 "failed": list[JsonValue](sorted(self.baseline.failed() | self.second_baseline.failed())),
                 "flaky": list[JsonValue](sorted(self.baseline.failed() ^ self.second_baseline.failed())),
@@ -212,19 +249,26 @@ class SelfCheckReport:
             f"{self.baseline.seconds:.0f} s per run",
             f"mock vs mock drift: {'clean' if self.mock_vs_mock.clean else 'NOT CLEAN'}",
             "",
-            f"{'mutant':<26} {'killed':<7} {'drift exact':<12} first killer",
+            f"{'mutant':<26} {'verdict':<16} {'drift exact':<12} first killer (contract layer, for real behaviours)",
         ]
         for r in self.results:
-            first = r.killed_by[0] if r.killed_by else "-"
-            lines.append(
-                f"{r.mutant.name:<26} {'yes' if r.killed else 'NO':<7} {'yes' if r.drift_exact else 'NO':<12} {first}"
-            )
+            if r.mutant.real:
+                verdict = "REJECTED" if r.falsely_rejected else "accepted"
+                first = r.rejected_by[0] if r.rejected_by else "-"
+            else:
+                verdict = "caught" if r.killed else "NOT CAUGHT"
+                first = r.killed_by[0] if r.killed_by else "-"
+            lines.append(f"{r.mutant.name:<26} {verdict:<16} {'yes' if r.drift_exact else 'NO':<12} {first}")
             for item in r.unexpected[:5]:
                 lines.append(f"    unexpected drift: {item.operation} {item.kind} {item.path} {item.a!r} -> {item.b!r}")
             for kind, path in r.missing:
                 lines.append(f"    missing expected drift: {kind} {path}")
-        killed = sum(r.killed for r in self.results)
-        lines += ["", f"kill rate: {killed}/{len(self.results)} = {self.kill_rate:.0%}"]
+        killed = sum(r.killed for r in self.drifts)
+        lines += [
+            "",
+            f"drifts caught: {killed}/{len(self.drifts)} = {self.kill_rate:.0%}",
+            f"real behaviours falsely rejected: {self.false_rejections}/{len(self.real_behaviours)}",
+        ]
         return "\n".join(lines)
 
 

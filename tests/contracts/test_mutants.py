@@ -42,9 +42,11 @@ FOLDER_VO = {
 }
 
 
-def test_catalogue_covers_the_eight_drifts() -> None:
-    """The catalogue holds the eight drifts (a)–(h), each with the drift it must cause."""
-    assert [m.description[:3] for m in mutants.MUTANTS] == [f"({c})" for c in "abcdefgh"]
+def test_catalogue_covers_the_eight_drifts_and_five_real_behaviours() -> None:
+    """The catalogue holds the drifts (a)–(h) and the real behaviours (r1)–(r5), each with the drift it must cause."""
+    drifts = [m.description[:3] for m in mutants.MUTANTS if not m.real]
+    real = [m.description[:4] for m in mutants.MUTANTS if m.real]
+    assert (drifts, real) == ([f"({c})" for c in "abcdefgh"], [f"(r{n})" for n in range(1, 6)])
     assert all(m.expected_drift for m in mutants.MUTANTS), "every mutant states its expected drift"
     assert all(m.middleware or m.quirks for m in mutants.MUTANTS), "every mutant changes something"
 
@@ -142,3 +144,18 @@ def test_mutant_over_the_mock_drifts_its_answers() -> None:
         ).json()
     assert "download_name" in root
     assert "downloadName" not in root
+
+
+def test_cloudfront_mutant_rewrites_file_urls_to_the_cdn_form() -> None:
+    """(r1) turns the mock's `/cdn/files/{id}` URLs into CloudFront-signed `originals/<id>/<id>` URLs."""
+    app = mutants.get("real-cdn-urls").wrap(json_app({"FileVOs": [{"fileURL": "http://m/cdn/files/7?x=1"}]}))
+    answer = call(app, "/api/record/get").json()
+    assert answer["FileVOs"][0]["fileURL"] == "http://m/originals/7/7?t=1757687659&x=1"
+
+
+def test_register_null_files_mutant_touches_only_register_record() -> None:
+    """(r2) answers `FileVOs: null` on registerRecord and leaves record/get alone."""
+    body = {"recordId": 1, "FileVOs": [{"format": "file.format.original"}]}
+    app = mutants.get("real-register-null-files").wrap(json_app(body))
+    registered, fetched = call(app, "/api/record/registerRecord").json(), call(app, "/api/record/get").json()
+    assert (registered["FileVOs"], fetched["FileVOs"]) == (None, body["FileVOs"])

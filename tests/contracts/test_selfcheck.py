@@ -90,12 +90,14 @@ def test_check_drift_forgives_early_stops_only_of_failed_scenarios() -> None:
 
 @pytest.mark.slow
 def test_selfcheck_kills_every_mutant_with_exact_drift(tmp_path: Path) -> None:
-    """Against every drifted mock some test fails, mock vs mock is clean, and each drift report is exact."""
+    """Every drift is caught, every real behaviour passes the contract layer, mock vs mock is clean, drift is exact."""
     report = selfcheck.run_selfcheck(tmp_path, jobs=2)
     selfcheck.write(report, tmp_path / "report.json")
     print(report.summary())
-    survivors = [r.mutant.name for r in report.results if not r.killed]
-    assert not survivors, f"mutants the suite did not catch: {survivors}"
+    survivors = [r.mutant.name for r in report.drifts if not r.killed]
+    assert not survivors, f"drifts the suite did not catch: {survivors}"
+    rejected = {r.mutant.name: r.rejected_by for r in report.real_behaviours if r.falsely_rejected}
+    assert not rejected, f"real behaviours the contract layer refused: {rejected}"
     assert report.mock_vs_mock.clean, f"mock vs mock drift: {[i.as_json() for i in report.mock_vs_mock.unexplained]}"
     inexact = {
         r.mutant.name: [i.as_json() for i in r.unexpected] + list(r.missing)
