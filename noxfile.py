@@ -42,14 +42,21 @@ def tests(session: nox.Session) -> None:
 def contracts(session: nox.Session) -> None:
     """Run the contract suite against the in-process mock (no network)."""
     session.install("-e", ".[contracts]", *_groups("test"))
-    session.run("pytest", "contracts/suite", "--target", "mock", *session.posargs)
+    session.run(
+        "pytest", "contracts/suite", "--target", "mock", "--junitxml=reports/junit-contracts.xml", *session.posargs
+    )
 
 
 @nox.session(name="contracts-url")
 def contracts_url(session: nox.Session) -> None:
-    """Run the contract suite against a server by URL (PERMANENT_API_URL, … must be set; see README)."""
+    """Run the contract suite against a server by URL (PERMANENT_API_URL, … must be set; see README).
+
+    Without them the run is one skip, unless PERMANENT_REQUIRE_TARGET=1 (or `-- --require-target`) makes it fail.
+    """
     session.install("-e", ".[contracts]", *_groups("test"))
-    session.run("pytest", "contracts/suite", "--target", "url", *session.posargs)
+    session.run(
+        "pytest", "contracts/suite", "--target", "url", "--junitxml=reports/junit-contracts-url.xml", *session.posargs
+    )
 
 
 @nox.session
@@ -57,7 +64,7 @@ def record(session: nox.Session) -> None:
     """Record normalised snapshots of the scenarios (default: the in-process mock into snapshots/mock)."""
     session.install("-e", ".[contracts]", *_groups("test"))
     options = session.posargs or ["--target", "mock", "--record-snapshots", "snapshots/mock"]
-    session.run("pytest", "contracts/suite", *options)
+    session.run("pytest", "contracts/suite", "--junitxml=reports/junit-record.xml", *options)
 
 
 @nox.session

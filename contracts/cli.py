@@ -32,11 +32,18 @@ def _parser() -> argparse.ArgumentParser:
         "compare",
         help="write the drift report of B (candidate) against A (reference)",
         description="Compare two snapshot directories (one JSON file per scenario) and write a drift report "
-        "as Markdown and JSON. Exits 1 when some drift is not explained by the allow-list.",
+        "as Markdown and JSON. Exits 1 when some drift is not explained by the allow-list, or when an "
+        "allow-list entry explains nothing (a stale entry: remove it).",
     )
     compare.add_argument("a_dir", type=Path, metavar="A_DIR", help="reference snapshots, e.g. staging")
     compare.add_argument("b_dir", type=Path, metavar="B_DIR", help="candidate snapshots, e.g. the mock")
-    compare.add_argument("--allow", type=Path, default=None, help="allow-list YAML of known differences")
+    compare.add_argument(
+        "--allow",
+        type=Path,
+        default=drift.DEFAULT_ALLOWLIST,
+        help="allow-list YAML of known differences (default: contracts/allowlist.yaml)",
+    )
+    compare.add_argument("--no-allow", action="store_true", help="apply no allow-list: report every difference")
     compare.add_argument(
         "--out",
         type=Path,
@@ -83,7 +90,7 @@ def _hours(raw: str) -> float:
 
 
 def compare(a_dir: Path, b_dir: Path, allow: Path | None, out: Path) -> int:
-    """Run `compare`; return the exit code."""
+    """Run `compare`; return the exit code (drift and stale allow-list entries both fail)."""
     try:
         entries = drift.load_allowlist(allow) if allow is not None else []
         report = drift.compare_dirs(a_dir, b_dir, entries)
@@ -92,9 +99,15 @@ def compare(a_dir: Path, b_dir: Path, allow: Path | None, out: Path) -> int:
         return EXIT_USAGE
     markdown, data = drift.write_report(report, out)
     unexplained, explained = len(report.unexplained), len(report.explained)
-    print(f"drift of {b_dir} against {a_dir}: {unexplained} unexplained, {explained} explained by the allow-list")
+    stale = report.stale_entries
+    print(
+        f"drift of {b_dir} against {a_dir}: {unexplained} unexplained, {explained} explained by the allow-list, "
+        f"{len(stale)} stale allow-list entr{'y' if len(stale) == 1 else 'ies'}"
+    )
+    for entry in stale:
+        print(f"  stale: {entry.operation} {entry.kind} {entry.path}: {entry.reason}")
     print(f"report: {markdown} and {data}")
-    return EXIT_CLEAN if report.clean else EXIT_DRIFT
+    return EXIT_CLEAN if report.clean and not stale else EXIT_DRIFT
 
 
 def run_selfcheck(names: Sequence[str], jobs: int, examples: int, out: Path, workdir: Path | None) -> int:
@@ -168,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `permanent-contracts`."""
     args = _parser().parse_args(argv)
     if args.command == "compare":
-        return compare(args.a_dir, args.b_dir, args.allow, args.out)
+        return compare(args.a_dir, args.b_dir, None if args.no_allow else args.allow, args.out)
     if args.command == "sweep":
         return run_sweep(args.older_than, args.yes)
     return run_selfcheck(args.mutant, args.jobs, args.examples, args.out, args.workdir)

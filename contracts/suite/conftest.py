@@ -37,6 +37,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--record-snapshots", default=None, metavar="DIR", help="write normalised scenario snapshots")
     group.addoption("--results-json", default=None, metavar="FILE", help="write the outcome of every test as JSON")
     group.addoption("--contract-examples", default=None, type=int, metavar="N", help="schemathesis examples per case")
+    group.addoption(
+        "--require-target",
+        action="store_true",
+        default=False,
+        help="fail (instead of skipping) when a selected url target is not configured; also PERMANENT_REQUIRE_TARGET=1",
+    )
+
+
+def require_target(config: pytest.Config) -> bool:
+    """Tell whether a missing url configuration must fail the run (a CI job whose secrets are missing)."""
+    flag = os.environ.get("PERMANENT_REQUIRE_TARGET", "").strip().lower()
+    return bool(config.getoption("--require-target")) or flag in ("1", "true", "yes", "on")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -64,6 +76,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     url_items = [item for item in ours if _target_of(item) == "url"]
     for item in ours:
         item.add_marker(pytest.mark.contract)
+    if problem and url_items and require_target(config):
+        # A CI job with missing secrets must not go green on one skip.
+        raise pytest.UsageError(f"the url target is required (PERMANENT_REQUIRE_TARGET / --require-target): {problem}")
     if problem and url_items:
         url_items[0].add_marker(pytest.mark.skip(reason=problem))
         deselected = set(map(id, url_items[1:]))
@@ -254,3 +269,29 @@ def workdir(request: pytest.FixtureRequest, target: Target, run_folder: Folder, 
             return sdk.create_folder(names.new(label)[:200], run_folder.id, fail_on_duplicate_name=True)
         except HttpError as exc:
             pytest.fail(f"cannot create the scenario folder below the run folder: {exc}")
+
+
+# --------------------------------------------------------------------------- the one-screen summary
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
+    """Print passed / failed / skipped per layer (suite module) and per target, on one screen."""
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for outcome in ("passed", "failed", "skipped", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            nodeid = str(getattr(report, "nodeid", ""))
+            if "contracts/suite/" not in nodeid.replace("\\", "/") and not nodeid.startswith("test_"):
+                continue
+            layer = nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py").removeprefix("test_")
+            target = next((t for t in ("mock", "url", "mutant") if f"[{t}" in nodeid or f"-{t}" in nodeid), "-")
+            bucket = counts.setdefault((layer, target), {"passed": 0, "failed": 0, "skipped": 0, "error": 0})
+            bucket[outcome] += 1
+    if not counts:
+        return
+    terminalreporter.section("contract layers")
+    terminalreporter.write_line(f"{'layer':<16} {'target':<8} {'passed':>7} {'failed':>7} {'skipped':>8} {'errors':>7}")
+    for (layer, target), bucket in sorted(counts.items()):
+        terminalreporter.write_line(
+            f"{layer:<16} {target:<8} {bucket['passed']:>7} {bucket['failed']:>7} {bucket['skipped']:>8} "
+            f"{bucket['error']:>7}"
+        )

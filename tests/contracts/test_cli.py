@@ -75,3 +75,20 @@ def test_shipped_allowlist_parses() -> None:
     """contracts/allowlist.yaml is a valid allow-list (every entry has a reason)."""
     path = Path(cli.__file__).resolve().parent / "allowlist.yaml"
     drift.load_allowlist(path)
+
+
+def test_compare_applies_the_default_allowlist_and_stays_clean_on_equal_runs(tmp_path: Path) -> None:
+    """Without --allow the project's allow-list applies; its optional entries never make equal runs fail."""
+    a = write_snapshot(tmp_path / "a", {"v": 1})
+    b = write_snapshot(tmp_path / "b", {"v": 1, "detail": "x"})
+    assert cli.main(["compare", str(a), str(b), "--out", str(tmp_path / "r.json")]) == cli.EXIT_CLEAN
+    assert cli.main(["compare", str(a), str(b), "--no-allow", "--out", str(tmp_path / "s.json")]) == cli.EXIT_DRIFT
+
+
+def test_compare_with_stale_allowlist_entry_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An entry that explains nothing (and is not optional) fails the compare and is named."""
+    a = write_snapshot(tmp_path / "a", {"v": 1})
+    allow = tmp_path / "allow.yaml"
+    allow.write_text("allow:\n  - kind: extra_field\n    path: '$.gone'\n    reason: fixed long ago\n")
+    assert cli.main(["compare", str(a), str(a), "--allow", str(allow), "--out", str(tmp_path)]) == cli.EXIT_DRIFT
+    assert "stale: * extra_field $.gone: fixed long ago" in capsys.readouterr().out
