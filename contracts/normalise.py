@@ -39,7 +39,12 @@ ID_KINDS: Mapping[str, str] = {
     "itemId": "item",
 }
 #: Keys of an `id` nested under these keys, and the kind it identifies.
-NESTED_ID_KINDS: Mapping[str, str] = {"parentFolder": "folder", "archive": "archive"}
+NESTED_ID_KINDS: Mapping[str, str] = {
+    "parentFolder": "folder",
+    "archive": "archive",
+    # Today's Stela repeats folderId / recordId as `id` on each item of a page or list.
+    "items": "stela-item",
+}
 #: Keys whose value is an opaque generated string, numbered per key family.
 TOKEN_KINDS: Mapping[str, str] = {
     "archiveNbr": "archiveNbr",

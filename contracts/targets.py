@@ -433,7 +433,12 @@ def _discovered(target: Target) -> dict[str, object]:
             items = raw.get(f"{target.stela_url}/folder", params=query, headers=headers).json().get("items") or []
             if not items:
                 raise TargetUnavailable(f"PERMANENT_TEST_FOLDER_ID {target.test_folder_id} is not visible to the login")
-            changes["test_archive_id"] = int(items[0]["archiveId"])
+            # Real Stela folders carry `archive: {id, name}` and no `archiveId` (stela commit 3ee7ab2, seen here).
+            folder = items[0]
+            archive_id = folder.get("archiveId") or (folder.get("archive") or {}).get("id")
+            if archive_id is None:
+                raise TargetUnavailable(f"the Stela answer for folder {target.test_folder_id} names no archive")
+            changes["test_archive_id"] = int(archive_id)
         if target.viewer_archive_id is None and seeded:
             viewers = [archive_id for archive_id, (role, _) in roles.items() if role == "access.role.viewer"]
             changes["viewer_archive_id"] = viewers[0] if viewers else None

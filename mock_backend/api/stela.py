@@ -28,10 +28,8 @@ def _joi_int(name: str, raw: str | None, *, required: bool) -> int | None:
         raise InvalidInput(messages.INVALID_REQUEST, f'"{name}" must be a number') from exc
 
 
-@bp.get("/folders")
-@bp.get("/folder")
-def get_folders() -> Response:
-    """`{"items": [...]}` for the visible folders among `folderIds[]`; `{"items": []}` when none."""
+def _folder_ids() -> list[int]:
+    """Read `folderIds[]` as Stela's Joi schema does."""
     raw = request.args.getlist("folderIds[]")
     if not raw and "folderIds" in request.args:
         if state().settings.quirks.stela_folder_ids_need_brackets:
@@ -40,8 +38,23 @@ def get_folders() -> Response:
         raw = request.args.getlist("folderIds")
     if not raw:
         raise InvalidInput(messages.INVALID_REQUEST, '"folderIds" is required')
-    ids = [_joi_int(f"folderIds[{n}]", value, required=True) or 0 for n, value in enumerate(raw)]
-    return ok(stela.folders_response(backend().stela_folders(optional_caller(), ids), wire()))
+    return [_joi_int(f"folderIds[{n}]", value, required=True) or 0 for n, value in enumerate(raw)]
+
+
+@bp.get("/folder")
+def get_folders() -> Response:
+    """`{"items": [...]}` for the visible folders among `folderIds[]`; `{"items": []}` when none."""
+    return ok(stela.folders_response(backend().stela_folders(optional_caller(), _folder_ids()), wire()))
+
+
+@bp.get("/folders")
+def get_folders_page() -> Response:
+    """The plural route: the same folders as one cursor page (`pageSize` required, as on real Stela)."""
+    ids = _folder_ids()
+    page_size = _joi_int("pageSize", request.args.get("pageSize"), required=True) or 1
+    cursor = _joi_int("cursor", request.args.get("cursor"), required=False)
+    found, page = backend().stela_folders_page(optional_caller(), ids, page_size, cursor)
+    return ok(stela.folders_page_response(found, page, wire()))
 
 
 @bp.get("/folders/<id:folder_id>/children")

@@ -36,6 +36,7 @@ from mock_backend.domain.models import (
     Deletion,
     File,
     Folder,
+    FolderListPage,
     FolderPage,
     Item,
     Lineage,
@@ -811,6 +812,22 @@ class Backend:
         with self._uow() as repo:
             found = [f for f in repo.folders(folder_ids) if repo.role(caller.id, f.archive_id) is not None]
             return StelaFolders(found, self._lineage(repo, caller, found))
+
+    def stela_folders_page(
+        self, caller: Account | None, folder_ids: list[int], page_size: int, cursor: int | None
+    ) -> tuple[StelaFolders, FolderListPage]:
+        """Stela's plural `GET /folders`: the visible folders among the ids, paged by folderLinkId.
+
+        Real Stela (3ee7ab2) orders them by link id, starts after the `cursor` link id, and counts
+        `totalPages` as a true ceiling here (unlike the children route).
+        """
+        found = self.stela_folders(caller, folder_ids)
+        ordered = sorted(found.folders, key=lambda f: f.link_id)
+        after = [f for f in ordered if cursor is None or f.link_id > cursor]
+        page = after[:page_size]
+        # As on the children route the count rides on the page's rows, so a page past the end says 0.
+        pages = math.ceil(len(ordered) / page_size) if page else 0
+        return found, FolderListPage(tuple(folder_ids), page, page_size, pages)
 
     @staticmethod
     def _lineage(repo: Repository, caller: Account, folders: list[Folder]) -> Lineage:

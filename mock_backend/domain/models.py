@@ -226,6 +226,16 @@ class StelaFolders:
 
 
 @dataclass(frozen=True)
+class FolderListPage:
+    """One page of Stela's plural `GET /folders`: visible folders by folderLinkId after a cursor."""
+
+    folder_ids: tuple[int, ...]
+    folders: list[Folder]
+    page_size: int
+    total_pages: int
+
+
+@dataclass(frozen=True)
 class FolderPage:
     """One Stela children page: the items and the total number of children."""
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from mock_backend.domain import filetypes
-from mock_backend.domain.models import Folder, FolderPage, Item, Lineage, Record, StelaFolders
+from mock_backend.domain.models import Folder, FolderListPage, FolderPage, Item, Lineage, Record, StelaFolders
 from mock_backend.wire.context import WireContext
 from mock_backend.wire.timestamps import stela, stela_jsonb
 
@@ -56,20 +56,28 @@ def _enum(raw: str, pretty: dict[str, str], fallback: str, ctx: WireContext) -> 
 
 #: Thumbnail widths of Stela's `thumbnailUrls` (sdk fixture getFolder/stelaFolder.json); the mock makes none.
 _THUMB_WIDTHS = ("200", "256", "500", "1000", "2000")
-#: Stela's `location` of an item without one: every member null (sdk fixture getFolder/stelaFolder.json).
+#: Stela's `location` of an item without one: every member null (real Stela at 3ee7ab2; the v0.10.1 fixture
+#: stelaFolder.json has the older, shorter member list).
 _NO_LOCATION = dict.fromkeys(
     (
         "id",
+        "name",
+        "sublocation",
+        "city",
+        "state",
+        "postalCode",
+        "country",
+        "latitude",
+        "longitude",
+        "altitudeMeters",
+        "precision",
         "streetNumber",
         "streetName",
         "locality",
         "county",
-        "state",
-        "latitude",
-        "longitude",
-        "country",
         "countryCode",
         "displayName",
+        "timezone",
     )
 )
 
@@ -80,8 +88,10 @@ def _extras() -> dict[str, Any]:
         "thumbnailUrls": dict.fromkeys(_THUMB_WIDTHS),
         "location": dict(_NO_LOCATION),
         "shares": None,
+        "pendingShares": None,
         "tags": None,
         "publicAt": None,
+        "displayTime": None,
         "imageRatio": 0,
     }
 
@@ -113,10 +123,11 @@ def _paths(item: Folder, lineage: Lineage, ctx: WireContext) -> dict[str, Any]:
 def folder(item: Folder, ctx: WireContext, *, as_child: bool = False, lineage: Lineage | None = None) -> dict[str, Any]:
     """Return a StelaFolder; children also carry `itemType` (stela commit 45bd2e7)."""
     lineage = lineage or Lineage()
+    # Real Stela (3ee7ab2) sends `id` beside folderId and no archiveId on folders (their archive is `archive.id`).
     body: dict[str, Any] = {
         "folderId": _id(item.id, ctx),
+        "id": _id(item.id, ctx),
         "folderLinkId": _id(item.link_id, ctx),
-        "archiveId": _id(item.archive_id, ctx),
         "archiveNumber": item.archive_nbr,
         "displayName": item.display_name,
         "downloadName": item.download_name,
@@ -160,6 +171,7 @@ def record(
     """Return a StelaRecord; `type`/`status` stay raw PHP strings (D4) and `files` is always an array."""
     return {
         "recordId": _id(item.id, ctx),
+        "id": _id(item.id, ctx),
         "folderLinkId": _id(item.link_id, ctx),
         "archiveId": _id(item.archive_id, ctx),
         "archiveNumber": item.archive_nbr,
@@ -212,6 +224,22 @@ def child(item: Item, ctx: WireContext, lineage: Lineage | None = None, parent: 
 def folders_response(found: StelaFolders, ctx: WireContext) -> dict[str, Any]:
     """Return exactly `{"items": [...]}` (SDK HEAD validates with additionalProperties false)."""
     return {"items": [folder(f, ctx, lineage=found.lineage) for f in found.folders]}
+
+
+def folders_page_response(found: StelaFolders, page: FolderListPage, ctx: WireContext) -> dict[str, Any]:
+    """Return the plural route's `{"items", "pagination"}`: folders in link-id order, a cursor, a true ceiling."""
+    pagination: dict[str, Any] = {}
+    if page.folders:
+        cursor = str(page.folders[-1].link_id)
+        ids = "&".join(f"folderIds%5B%5D={i}" for i in page.folder_ids)
+        pagination["nextCursor"] = cursor
+        # Real Stela's nextPage repeats every folderIds[] of the request (3ee7ab2), on the plural route.
+        pagination["nextPage"] = f"{ctx.base_url}/api/v2/folders?{ids}&pageSize={page.page_size}&cursor={cursor}"
+    elif not ctx.quirks.stela_empty_page_omits_cursor:
+        pagination["nextCursor"] = None
+        pagination["nextPage"] = None
+    pagination["totalPages"] = page.total_pages
+    return {"items": [folder(f, ctx, lineage=found.lineage) for f in page.folders], "pagination": pagination}
 
 
 def page_response(page: FolderPage, total_pages: int, ctx: WireContext) -> dict[str, Any]:

@@ -13,7 +13,6 @@ from tests.conftest import Api, World, ok
 STELA_FOLDER_KEYS = {
     "folderId",
     "folderLinkId",
-    "archiveId",
     "archiveNumber",
     "displayName",
     "downloadName",
@@ -144,10 +143,22 @@ def test_get_children_plural_route_answers_same_page(api: Api, world: World) -> 
     assert ok(plural) == ok(api.stela_children(world.many_files, page_size=7))
 
 
-def test_get_folders_plural_route_answers_same_list(api: Api, world: World) -> None:
-    """The plural `/api/v2/folders?folderIds[]=` serves the same list as the singular route."""
-    plural = api.get("/api/v2/folders", **{"folderIds[]": str(world.documents)})
-    assert ok(plural) == ok(api.stela_folders(world.documents))
+def test_get_folders_plural_route_answers_a_page(api: Api, world: World) -> None:
+    """The plural `/api/v2/folders` is paged as on real Stela: link-id order, a cursor, a true-ceiling count."""
+    query = {"folderIds[]": [str(world.photos), str(world.documents), str(world.many_files)], "pageSize": "2"}
+    first = ok(api.get("/api/v2/folders", **query))
+    second = ok(api.get("/api/v2/folders", **query, cursor=first["pagination"]["nextCursor"]))
+    assert (
+        [f["displayName"] for f in first["items"]],
+        first["pagination"]["totalPages"],
+        [f["displayName"] for f in second["items"]],
+    ) == (["Documents", "Photos"], 2, ["Many Files"])
+
+
+def test_get_folders_plural_route_without_page_size_is_joi_error(api: Api, world: World) -> None:
+    """The plural route wants a pageSize: 400 `"pageSize" is required`, as real Stela answers."""
+    response = api.get("/api/v2/folders", **{"folderIds[]": str(world.documents)})
+    assert (response.status_code, response.get_json()) == (400, {"error": '"pageSize" is required'})
 
 
 def test_get_folders_ids_without_brackets_is_joi_error(api: Api, world: World) -> None:
