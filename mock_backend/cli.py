@@ -10,13 +10,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import click
+from sqlalchemy.orm import Session
 
 from mock_backend.app import create_app
 from mock_backend.config import Quirks, Settings
 from mock_backend.domain.errors import DomainError
 from mock_backend.domain.seed import DEMO_EMAIL, DEMO_PASSWORD
 from mock_backend.server import bound_url, make_server
-from mock_backend.storage.database import SchemaMismatch
+from mock_backend.storage.database import Database, SchemaMismatch
+from mock_backend.storage.export import STELA_SQL, stela_sql
 from mock_backend.testing import mint_token
 
 DEFAULT_DATA_DIR = ".permanent-mock"
@@ -252,3 +254,48 @@ def token(email: str, data_dir: Path, ttl: int) -> None:
         raise click.ClickException(str(exc)) from exc
     except DomainError as exc:
         raise click.ClickException(exc.detail) from exc
+
+
+@main.command(name="export")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice([STELA_SQL]),
+    default=STELA_SQL,
+    show_default=True,
+    help="stela-sql: SQL for real Stela's schema (its base.sql plus the back end's added columns).",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=lambda: os.environ.get("PERMANENT_MOCK_DATA_DIR", DEFAULT_DATA_DIR),
+    help="The data directory to export (env PERMANENT_MOCK_DATA_DIR).",
+)
+@click.option("--database-url", default=None, help="Export this SQLAlchemy database instead of the data directory's.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File (default: stdout)."
+)
+@click.option("--account-offset", default=10, show_default=True, type=click.IntRange(0), help="Added to account ids.")
+def export(
+    output_format: str, data_dir: Path, database_url: str | None, output: Path | None, account_offset: int
+) -> None:
+    """Write the world of a data directory as SQL that loads into real Stela's database (the differential run)."""
+    url = database_url
+    if url is None:
+        path = data_dir / "mock.sqlite3"
+        if not path.is_file():
+            raise click.UsageError(
+                f"no mock database in {data_dir} (start `permanent-mock serve --data-dir {data_dir}`)"
+            )
+        url = f"sqlite:///{path}"
+    database = Database(url)
+    try:
+        with Session(database.engine) as session:
+            text = stela_sql(session, account_offset=account_offset)
+    finally:
+        database.dispose()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output} ({output_format}, {text.count(chr(10))} lines)", err=True)

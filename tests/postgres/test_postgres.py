@@ -150,3 +150,76 @@ def test_delete_folder_on_postgres_removes_subtree(app: Flask, headers: dict[str
     gone = client.get(f"/api/record/get?recordId={record_id}&archiveId=1", headers=headers)
     assert deleted.status_code == 200
     assert (gone.status_code, gone.get_json()["message"]) == (404, messages.RECORD_LOOKUP)
+
+
+# ---------------------------------------------------------------- the stela-sql export
+#: The tables and columns of real Stela's schema that the export fills, written by this project from the
+#: export's own column lists (Stela's base.sql is not copied here); enough to prove the SQL loads.
+STELA_SUBSET = """
+CREATE SEQUENCE folder_folderid_seq; CREATE SEQUENCE folder_link_folder_linkid_seq;
+CREATE SEQUENCE record_recordid_seq; CREATE SEQUENCE file_fileid_seq;
+CREATE TABLE account (accountid bigint PRIMARY KEY, subject text, primaryemail text UNIQUE, fullname text,
+  status text, notificationpreferences text, type text, createddt timestamptz, updateddt timestamptz);
+CREATE TABLE archive (archiveid bigint PRIMARY KEY, archivenbr text, status text, type text,
+  createddt timestamptz, updateddt timestamptz);
+CREATE TABLE profile_item (archiveid bigint REFERENCES archive, fieldnameui text, string1 text, status text,
+  type text, createddt timestamptz, updateddt timestamptz);
+CREATE TABLE account_archive (accountid bigint REFERENCES account, archiveid bigint REFERENCES archive,
+  accessrole text, position int, type text, status text, createddt timestamptz, updateddt timestamptz);
+CREATE TABLE folder (folderid bigint PRIMARY KEY, archivenbr text, archiveid bigint REFERENCES archive,
+  displayname text, downloadname text, displaydt timestamptz, sort text, view text, status text, type text,
+  createddt timestamptz, updateddt timestamptz);
+CREATE TABLE record (recordid bigint PRIMARY KEY, archiveid bigint REFERENCES archive, archivenbr text,
+  displayname text, uploadfilename text, downloadname text, uploadaccountid bigint, uploadpayeraccountid bigint,
+  size bigint, displaydt timestamptz, status text, type text, createddt timestamptz, updateddt timestamptz);
+CREATE TABLE folder_link (folder_linkid bigint PRIMARY KEY, folderid bigint REFERENCES folder,
+  recordid bigint REFERENCES record, parentfolder_linkid bigint, parentfolderid bigint, archiveid bigint,
+  position int, accessrole text, status text, type text, createddt timestamptz, updateddt timestamptz);
+CREATE TABLE file (fileid bigint PRIMARY KEY, size bigint, format text, contenttype text, archiveid bigint,
+  fileurl text, downloadurl text, status text, type text, createddt timestamptz, updateddt timestamptz);
+CREATE TABLE record_file (recordid bigint REFERENCES record, fileid bigint REFERENCES file, status text,
+  type text, createddt timestamptz, updateddt timestamptz);
+"""
+
+
+def test_export_stela_sql_loads_into_postgresql(postgres_url: str, tmp_path: Path) -> None:
+    """The export of a seeded world, names with quotes and unicode included, loads into PostgreSQL in one go."""
+    import psycopg
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from mock_backend.storage.export import _SIZE_COUNTERS, stela_sql
+    from mock_backend.testing import mint_token
+
+    app = create_app(Settings(data_dir=tmp_path / "world", processing_seconds=0))
+    client = app.test_client()
+    token = mint_token(app, "demo@example.com")
+    headers = {"Request-Version": "2", "Authorization": f"Bearer {token}"}
+    created = client.post(
+        "/api/folder/post", json={"displayName": "O'Brien – Ünïcødé", "parentFolderId": 3}, headers=headers
+    )
+    assert created.status_code == 200
+    engine = create_engine(f"sqlite:///{tmp_path / 'world' / 'mock.sqlite3'}")
+    with Session(engine) as session:
+        sql = stela_sql(session)
+    counters = ", ".join(f"{name} bigint" for name in _SIZE_COUNTERS)
+    size_table = (
+        "CREATE TABLE folder_size (folder_linkid bigint, archiveid bigint, folderid bigint, myfilesizeshallow bigint, "
+        f"myfilesizedeep bigint, allfilesizeshallow bigint, allfilesizedeep bigint, {counters}, "
+        "lastexecutedt timestamptz, lastexecutereason text, nextexecutedt timestamptz, status text, type text);"
+    )
+    conninfo = postgres_url.removeprefix("postgresql+psycopg://").replace("postgres@/postgres?", "")
+    params = dict(part.split("=", 1) for part in conninfo.split("&"))
+    with psycopg.connect(dbname="postgres", user="postgres", autocommit=True, **params) as admin:
+        admin.execute("DROP DATABASE IF EXISTS stela_export")
+        admin.execute("CREATE DATABASE stela_export")
+    with psycopg.connect(dbname="stela_export", user="postgres", autocommit=True, **params) as conn:
+        conn.execute(STELA_SUBSET + size_table)  # type: ignore[arg-type]
+        conn.execute(sql)  # type: ignore[arg-type]
+        names = {row[0] for row in conn.execute("SELECT displayname FROM folder")}
+        counts = conn.execute("SELECT (SELECT count(*) FROM record), (SELECT count(*) FROM folder_link)").fetchone()
+    assert ("O'Brien – Ünïcødé" in names, "Many Files" in names, counts is not None and counts[0] > 150) == (
+        True,
+        True,
+        True,
+    )
