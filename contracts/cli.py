@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from contracts import drift, mutants, selfcheck, sweep, targets
+from contracts import differential, drift, mutants, selfcheck, sweep, targets
 from contracts.sdk import AuthError, PermanentError
 
 EXIT_CLEAN = 0
@@ -50,6 +51,19 @@ def _parser() -> argparse.ArgumentParser:
         default=Path("reports/drift"),
         help="report.md / report.json, or a directory for drift-report.{md,json} (default: reports/drift/)",
     )
+
+    diff = commands.add_parser(
+        "differential",
+        help="ask two Stela bases (real Stela, the mock) the same reads and report the drift",
+        description="The differential run (contracts/README.md, 'Real Stela as the arbiter'): the same Stela read "
+        "requests, signed in and anonymous, against a reference and a candidate serving the same world. Exits 1 "
+        "on unexplained drift or a stale allow-list entry.",
+    )
+    diff.add_argument("reference", metavar="REFERENCE_STELA_URL", help="e.g. http://127.0.0.1:3001/api/v2 (real Stela)")
+    diff.add_argument("candidate", metavar="CANDIDATE_STELA_URL", help="e.g. http://127.0.0.1:8000/api/v2 (the mock)")
+    diff.add_argument("--token", default=None, help="bearer token both accept (default: $PERMANENT_TOKEN)")
+    diff.add_argument("--allow", type=Path, default=differential.ALLOWLIST, help="allow-list of explained differences")
+    diff.add_argument("--out", type=Path, default=Path("reports/differential"), help="report directory or file")
 
     check = commands.add_parser(
         "selfcheck",
@@ -108,6 +122,29 @@ def compare(a_dir: Path, b_dir: Path, allow: Path | None, out: Path) -> int:
         print(f"  stale: {entry.operation} {entry.kind} {entry.path}: {entry.reason}")
     print(f"report: {markdown} and {data}")
     return EXIT_CLEAN if report.clean and not stale else EXIT_DRIFT
+
+
+def run_differential(reference: str, candidate: str, token: str | None, allow: Path, out: Path) -> int:
+    """Run `differential`; return the exit code (drift and stale allow-list entries both fail)."""
+    token = token or os.environ.get("PERMANENT_TOKEN")
+    if not token:
+        print("permanent-contracts: a bearer token is needed (--token or PERMANENT_TOKEN)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        report = differential.run(reference, candidate, token, drift.load_allowlist(allow))
+    except drift.AllowListError as exc:
+        print(f"permanent-contracts: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except httpx.HTTPError as exc:
+        print(f"permanent-contracts: cannot reach a Stela base: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    markdown, data = drift.write_report(report, out)
+    print(
+        f"{len(differential.probes())} probes: {len(report.unexplained)} unexplained, "
+        f"{len(report.explained)} explained by {allow.name}, {len(report.stale_entries)} stale entries"
+    )
+    print(f"report: {markdown} and {data}")
+    return EXIT_CLEAN if report.clean and not report.stale_entries else EXIT_DRIFT
 
 
 def run_selfcheck(names: Sequence[str], jobs: int, examples: int, out: Path, workdir: Path | None) -> int:
@@ -182,6 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "compare":
         return compare(args.a_dir, args.b_dir, None if args.no_allow else args.allow, args.out)
+    if args.command == "differential":
+        return run_differential(args.reference, args.candidate, args.token, args.allow, args.out)
     if args.command == "sweep":
         return run_sweep(args.older_than, args.yes)
     return run_selfcheck(args.mutant, args.jobs, args.examples, args.out, args.workdir)
