@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hmac
 import json
 import math
 import random
 import string
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from mock_backend.config import Settings
@@ -24,6 +28,7 @@ from mock_backend.domain import filetypes, messages, naming
 from mock_backend.domain.clock import Clock, epoch
 from mock_backend.domain.errors import (
     Conflict,
+    Contention,
     InvalidInput,
     NotFound,
     PermissionDenied,
@@ -48,6 +53,37 @@ from mock_backend.domain.models import (
 )
 from mock_backend.domain.ports import BlobStore, BlobWriter, Repository, UnitOfWork
 from mock_backend.domain.security import Signer, TokenClaims, check_password, hash_password
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+#: Runs of an operation that keeps losing write races to other processes before it gives up (409).
+RACE_ATTEMPTS = 16
+
+
+def retried_on_contention(
+    operation: Callable[Concatenate[Backend, _P], _T],
+) -> Callable[Concatenate[Backend, _P], _T]:
+    """Run a write operation again when storage reports a lost race, so a caller never sees one.
+
+    Within one process writers are serialised, but two processes on one database (the issue-8 race)
+    can both pick "name (3)"; the unique index refuses the second, and the re-run picks "name (4)",
+    or answers 409 duplicate_name if `failOnDuplicateName` asked for that. The operation must have no
+    side effect outside its unit of work before the write. Back-off is jittered to split the racers.
+    """
+
+    @functools.wraps(operation)
+    def run(self: Backend, /, *args: _P.args, **kwargs: _P.kwargs) -> _T:
+        for attempt in range(RACE_ATTEMPTS):
+            try:
+                return operation(self, *args, **kwargs)
+            except Contention:
+                if attempt == RACE_ATTEMPTS - 1:
+                    raise
+                time.sleep(self._rng.uniform(0, 0.001 * 2 ** min(attempt, 6)))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return run
+
 
 #: Who may do what (decision D2, reference §12.3).
 CAN_CREATE = Role.CONTRIBUTOR
@@ -281,6 +317,7 @@ class Backend:
         )
 
     # ------------------------------------------------------------------ provisioning (seed, tests)
+    @retried_on_contention
     def create_account(
         self, *, email: str, password: str, full_name: str, allow_sftp_deletion: bool = False
     ) -> Account:
@@ -298,6 +335,7 @@ class Backend:
             repo.commit()
         return account
 
+    @retried_on_contention
     def create_archive(self, owner: Account, full_name: str, type: str = "type.archive.person") -> Archive:
         """Create an archive owned by `owner`, with the real root layout (reference §6.3)."""
         now = self.clock.now()
@@ -328,6 +366,7 @@ class Backend:
             repo.commit()
         return replace(archive, role=Role.OWNER)
 
+    @retried_on_contention
     def add_member(self, archive: Archive, account: Account, role: Role) -> None:
         """Give `account` a role in `archive`."""
         with self._uow(write=True) as repo:
@@ -346,6 +385,13 @@ class Backend:
             key = f"mock/imported/{uuid.UUID(int=self._rng.getrandbits(128), version=4)}"
             size, md5 = self.blobs.put(key, iter([data]))
             stored.append((name, key, size, md5))
+        return self._import_stored(caller, parent_folder_id, stored)
+
+    @retried_on_contention
+    def _import_stored(
+        self, caller: Account, parent_folder_id: int, stored: list[tuple[str, str, int, str]]
+    ) -> list[Record]:
+        """Record already-stored blobs in one folder, in one unit of work (import_files' write)."""
         now = self.clock.now()
         records = []
         with self._uow(write=True) as repo:
@@ -404,6 +450,7 @@ class Backend:
             raise Unauthenticated(messages.TOKEN_MISMATCH, "the token's account no longer exists")
         return account
 
+    @retried_on_contention
     def set_allow_sftp_deletion(self, caller: Account, allowed: bool) -> Account:
         """Switch the caller's deletion gate (the settings page of the real web app)."""
         with self._uow(write=True) as repo:
@@ -443,6 +490,7 @@ class Backend:
             return folder, repo.children(folder)
 
     # ------------------------------------------------------------------ folders
+    @retried_on_contention
     def create_folder(
         self, caller: Account, *, display_name: str, parent_folder_id: int, fail_on_duplicate: bool
     ) -> Folder:
@@ -470,6 +518,7 @@ class Backend:
             repo.commit()
             return folder
 
+    @retried_on_contention
     def delete_folder(self, caller: Account, folder_id: int) -> None:
         """`folder/delete`: hard-delete a folder, its whole subtree and their blobs (§6.6).
 
@@ -646,6 +695,7 @@ class Backend:
                 f"the file has {size} bytes; the policy allows {condition[2]}",
             )
 
+    @retried_on_contention
     def register_record(
         self,
         caller: Account,
@@ -714,6 +764,7 @@ class Backend:
         path = urlsplit(s3_url).path
         return unquote(path[len(prefix) :]) if path.startswith(prefix) else None
 
+    @retried_on_contention
     def delete_record(self, caller: Account, record_id: int) -> None:
         """`record/delete`: hard-delete a record and its blobs.
 
@@ -731,6 +782,7 @@ class Backend:
         self._drop_blobs([record])
 
     # ------------------------------------------------------------------ share links
+    @retried_on_contention
     def generate_share_link(
         self,
         caller: Account,
@@ -771,6 +823,7 @@ class Backend:
             repo.commit()
             return share
 
+    @retried_on_contention
     def update_share_link(self, caller: Account, share_id: int, changes: ShareChanges) -> ShareLink:
         """`share/updateShareLink`: persist the given fields.
 

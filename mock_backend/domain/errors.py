@@ -8,6 +8,7 @@ Tree::
     ├── PermissionDenied    authenticated but not allowed
     ├── NotFound            unknown, deleted or invisible item
     ├── Conflict            duplicate name with failOnDuplicateName
+    │   └── Contention      a write lost a race with another writer (retried by Backend)
     └── RangeNotSatisfiable a download range outside the file
 """
 
@@ -55,6 +56,15 @@ class Conflict(DomainError):
     """The request clashes with existing state (a duplicate name)."""
 
     default_key = messages.DUPLICATE_NAME
+
+
+class Contention(Conflict):
+    """Storage refused a write because a concurrent writer got there first (a unique index, a lock).
+
+    Storage raises it; `Backend` retries the whole operation, so a caller sees it only if every retry lost.
+    """
+
+    default_key = messages.WRITE_CONFLICT
 
 
 class RangeNotSatisfiable(DomainError):

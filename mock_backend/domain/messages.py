@@ -40,5 +40,7 @@ FILE_SIGNATURE: Final = "error.file.signature"
 FILE_EXPIRED: Final = "error.file.expired"
 RANGE_NOT_SATISFIABLE: Final = "error.file.range_not_satisfiable"
 INTERNAL: Final = "error.generic.internal"
+# Invented: a write lost a race with another process on every retry (never seen in practice; see Backend).
+WRITE_CONFLICT: Final = "error.mock.write_conflict"
 INJECTED_FAULT: Final = "error.mock.injected_fault"
 FAULT_LOOKUP: Final = "error.mock.fault_lookup"

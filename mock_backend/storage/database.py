@@ -10,8 +10,10 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from mock_backend.domain.errors import Contention
 from mock_backend.storage.repository import SqlRepository
 from mock_backend.storage.tables import SCHEMA_VERSION, Base, MetaRow
 
@@ -28,6 +30,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+#: PostgreSQL SQLSTATEs of a transaction that lost to a concurrent one: serialization failure, deadlock.
+_PG_RETRYABLE = frozenset({"40001", "40P01"})
+
+
+def lost_race(exc: DBAPIError) -> bool:
+    """Tell whether a database error means a concurrent writer won (worth retrying), not a bug."""
+    if isinstance(exc, IntegrityError):
+        # A unique index (a sibling's name) or a foreign key (a parent deleted meanwhile): a retry re-reads.
+        return True
+    if isinstance(exc, OperationalError):
+        text = str(exc.orig).lower()
+        code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+        return "database is locked" in text or "database table is locked" in text or code in _PG_RETRYABLE
+    return False
 
 
 class Database:
@@ -75,12 +93,24 @@ class Database:
 
     @contextmanager
     def __call__(self, write: bool = False) -> Iterator[SqlRepository]:
-        """Open a unit of work; uncommitted changes are rolled back at the end."""
+        """Open a unit of work; uncommitted changes are rolled back at the end.
+
+        Raises:
+            Contention: another process's writer won a race (a unique index, a lock); the caller may retry.
+        """
         if write:
             self._write_lock.acquire()
         session: Session = self._sessions()
         try:
+            if write and self.engine.dialect.name == "sqlite":
+                # Take SQLite's write lock up front: a deferred transaction that read before another
+                # process wrote fails at its first write (SQLITE_BUSY_SNAPSHOT) without waiting.
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield SqlRepository(session)
+        except DBAPIError as exc:
+            if lost_race(exc):
+                raise Contention(detail=f"a concurrent write won: {type(exc.orig).__name__}") from exc
+            raise
         finally:
             session.rollback()
             session.close()

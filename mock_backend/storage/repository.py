@@ -12,8 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from mock_backend.domain import messages
-from mock_backend.domain.errors import Conflict
+from mock_backend.domain.errors import Contention
 from mock_backend.domain.models import (
     Account,
     Archive,
@@ -83,12 +82,12 @@ class SqlRepository:
         self._s = session
 
     def commit(self) -> None:
-        """Commit; a unique-name race surfaces as the domain's Conflict."""
+        """Commit; a unique-index race with another process surfaces as the domain's Contention."""
         try:
             self._s.commit()
         except IntegrityError as exc:
             self._s.rollback()
-            raise Conflict(messages.DUPLICATE_NAME, "an item with that name already exists") from exc
+            raise Contention(detail="a concurrent write took the same unique value") from exc
 
     # ------------------------------------------------------------------ accounts
     @staticmethod

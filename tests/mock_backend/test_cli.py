@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import queue
-import re
-import subprocess
-import sysconfig
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,11 +12,11 @@ from click.testing import CliRunner
 from mock_backend.cli import banner, main
 from mock_backend.config import Settings
 from mock_backend.domain.seed import DEMO_EMAIL
+from tests import processes
 from tests.conftest import build_app, copy_data_dir
 from tests.openapi_check import check_httpx_response
 
 BASE = "http://127.0.0.1:8000"
-SERVING = re.compile(r"permanent-mock is serving on (http://\S+)")
 
 
 def test_serve_help_lists_options() -> None:
@@ -75,34 +70,8 @@ def test_token_prints_usable_bearer_token(seeded_data_dir: Path, tmp_path: Path)
 @pytest.fixture
 def served() -> Iterator[str]:
     """Run `permanent-mock serve --ephemeral --port 0` as a process; yield the base URL it prints; stop it."""
-    executable = Path(sysconfig.get_path("scripts")) / "permanent-mock"
-    process = subprocess.Popen(
-        [str(executable), "serve", "--ephemeral", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    stdout = process.stdout
-    lines: queue.Queue[str] = queue.Queue()
-
-    def read() -> None:
-        for line in stdout:
-            lines.put(line)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        while True:
-            match = SERVING.search(lines.get(timeout=30))
-            if match:
-                yield match.group(1)
-                break
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        reader.join(timeout=5)
-        stdout.close()
+    with processes.served("--ephemeral", "--port", "0") as process:
+        yield process.url
 
 
 def test_serve_process_prints_base_url_and_answers_health(served: str) -> None:

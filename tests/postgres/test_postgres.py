@@ -11,12 +11,17 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from flask import Flask
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
 from mock_backend import Settings, create_app
 from mock_backend.domain import messages
+from mock_backend.storage.export import _SIZE_COUNTERS, stela_sql
 from mock_backend.testing import mint_token
+from tests.races import assert_no_lost_race, race_two_processes
 
 pytestmark = pytest.mark.slow
 
@@ -184,13 +189,6 @@ CREATE TABLE record_file (recordid bigint REFERENCES record, fileid bigint REFER
 
 def test_export_stela_sql_loads_into_postgresql(postgres_url: str, tmp_path: Path) -> None:
     """The export of a seeded world, names with quotes and unicode included, loads into PostgreSQL in one go."""
-    import psycopg
-    from sqlalchemy import create_engine
-    from sqlalchemy.orm import Session
-
-    from mock_backend.storage.export import _SIZE_COUNTERS, stela_sql
-    from mock_backend.testing import mint_token
-
     app = create_app(Settings(data_dir=tmp_path / "world", processing_seconds=0))
     client = app.test_client()
     token = mint_token(app, "demo@example.com")
@@ -223,3 +221,15 @@ def test_export_stela_sql_loads_into_postgresql(postgres_url: str, tmp_path: Pat
         True,
         True,
     )
+
+
+def test_same_name_race_across_two_processes_on_postgres(postgres_url: str, tmp_path: Path) -> None:
+    """200 folder/post and 100 registerRecord of one name over two servers on PostgreSQL: no 500, names distinct."""
+    # A database of its own, so the module's seeded one is not disturbed.
+    database = postgres_url.replace("/postgres?", "/race?")
+    engine = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql("CREATE DATABASE race")
+    engine.dispose()
+    folders, records = race_two_processes(tmp_path / "data", database)
+    assert_no_lost_race(folders, records)
