@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,8 +12,36 @@ from flask import Flask
 from waitress.server import create_server
 
 
+#: Open connections the server keeps (waitress's default is 100). A waiting connection costs a socket and a
+#: small buffer, not a worker thread: waitress reads requests on its I/O thread and hands a worker only a
+#: complete one. So idle or slowly-dripping clients cannot lock others out until this many are open.
+CONNECTION_LIMIT = 4096
+#: Descriptors kept free for the database, blobs and logs when the connection limit is sized to RLIMIT_NOFILE.
+_SPARE_DESCRIPTORS = 64
+#: Seconds of silence after which a connection is closed (a dripping client is not silent; see above).
+CHANNEL_TIMEOUT = 60
+#: Request line plus headers, in bytes (waitress's default); larger answers 431.
+MAX_HEADER_BYTES = 256 * 1024
+
+
+def connection_limit(wanted: int = CONNECTION_LIMIT) -> int:
+    """Raise the soft descriptor limit towards its hard limit; return how many connections fit under it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted + _SPARE_DESCRIPTORS
+    if soft != resource.RLIM_INFINITY and soft < target:
+        raised = target if hard == resource.RLIM_INFINITY else min(target, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+            soft = raised
+        except (ValueError, OSError):
+            pass  # keep the soft limit; fewer connections fit
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    return max(1, min(wanted, soft - _SPARE_DESCRIPTORS))
+
+
 def make_server(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> Any:
-    """Return a bound (not yet running) waitress server for the app."""
+    """Return a bound (not yet running) waitress server for the app, with its limits set deliberately."""
     from mock_backend.api.support import EXTENSION
 
     limit = app.extensions[EXTENSION].settings.max_upload_bytes
@@ -23,7 +52,11 @@ def make_server(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: 
         threads=threads,
         ident="permanent-mock",
         max_request_body_size=limit,
-        channel_timeout=120,
+        max_request_header_size=MAX_HEADER_BYTES,
+        connection_limit=connection_limit(),
+        # poll() has no FD_SETSIZE (1024) ceiling, which select() would hit long before the connection limit.
+        asyncore_use_poll=True,
+        channel_timeout=CHANNEL_TIMEOUT,
         clear_untrusted_proxy_headers=True,
     )
 
