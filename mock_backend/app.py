@@ -6,6 +6,7 @@ import hashlib
 import logging
 import random
 import re
+import secrets
 import shutil
 import tempfile
 import weakref
@@ -22,6 +23,7 @@ from mock_backend.api import (
     archive,
     auth,
     blobs,
+    control,
     errors,
     faults,
     folder,
@@ -86,12 +88,19 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.url_map.converters["id"] = IdConverter
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep wire field order
     app.extensions[EXTENSION] = MockState(
-        backend=backend, settings=settings, spec_json=spec.as_json(), faults=FaultPlan()
+        backend=backend,
+        settings=settings,
+        spec_json=spec.as_json(),
+        faults=FaultPlan(),
+        control_token=settings.control_token or secrets.token_urlsafe(24),
     )
     # An ephemeral instance's files go when the app is garbage-collected or the process exits.
     weakref.finalize(app, _discard, database, scratch)
     CORS(
         app,
+        # The mock's own control routes get no CORS headers: a page of another origin cannot read them, and
+        # its JSON writes need a preflight that fails (see api.control).
+        resources=[re.compile(r"^/(?!_mock/)")],
         origins=[re.compile(pattern) for pattern in settings.cors_origins],
         allow_headers=[
             "Authorization",
@@ -108,6 +117,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     errors.register(app)
     access_log.register(app)
     faults.register(app)
+    control.register(app)
     return app
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import signal
@@ -12,6 +13,7 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
+from mock_backend import testing
 from mock_backend.app import create_app
 from mock_backend.config import Quirks, Settings
 from mock_backend.domain.errors import DomainError
@@ -36,10 +38,21 @@ def _parse_quirks(values: tuple[str, ...]) -> dict[str, bool]:
     return switches
 
 
-def banner(base: str, settings: Settings, token: str) -> str:
+def is_loopback(host: str) -> bool:
+    """Tell whether a listen address is reachable only from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
+
+
+def banner(base: str, settings: Settings, token: str, control_token: str = "") -> str:
     """Return the start-up text: URLs, the demo login, a token, the SFTP environment block, the quirks."""
     quirks = ", ".join(f"{name}={'on' if getattr(settings.quirks, name) else 'off'}" for name in Quirks.names())
     storage = f"data directory {settings.data_dir}" if settings.data_dir else "ephemeral (nothing is kept)"
+    control_scope = "every /_mock/ route" if settings.control_token_required else "other accounts' deletions"
     return f"""\
 permanent-mock is serving on {base}  ({storage})
 
@@ -48,6 +61,7 @@ permanent-mock is serving on {base}  ({storage})
   FusionAuth                   {base}/fusionauth
   OpenAPI contract             {base}/openapi.json
   Deletion audit log           {base}/_mock/deletions
+  Control token                X-Mock-Control-Token: {control_token}  (needed for {control_scope})
 
 Demo login: {settings.demo_email} / {settings.demo_password}
 Bearer token for {settings.demo_email} (valid {PRINTED_TOKEN_TTL // 3600} h):
@@ -160,6 +174,14 @@ def main() -> None:
     show_default=True,
     help="What FUSION_AUTH_SFTP_CLIENT_SECRET must be.",
 )
+@click.option(
+    "--control-token",
+    envvar="PERMANENT_MOCK_CONTROL_TOKEN",
+    show_envvar=True,
+    default=None,
+    help="Secret of the /_mock/* control routes (default: drawn at start and printed). Required on every "
+    "control route when --host is not a loopback address.",
+)
 @click.option("--threads", default=16, show_default=True, type=click.IntRange(1, 64))
 @click.option(
     "--log-level",
@@ -186,6 +208,7 @@ def serve(
     fusionauth_api_key: str,
     fusionauth_client_id: str,
     fusionauth_client_secret: str,
+    control_token: str | None,
     threads: int,
     log_level: str,
 ) -> None:
@@ -212,6 +235,8 @@ def serve(
         fusionauth_api_key=fusionauth_api_key,
         fusionauth_client_id=fusionauth_client_id,
         fusionauth_client_secret=fusionauth_client_secret,
+        control_token=control_token,
+        control_token_required=not is_loopback(host),
     )
     if cors_origins:
         settings = replace(settings, cors_origins=cors_origins)
@@ -224,7 +249,7 @@ def serve(
     token = (
         mint_token(app, settings.demo_email, PRINTED_TOKEN_TTL) if settings.seed else "(no seeded account: --no-seed)"
     )
-    click.echo(banner(base, settings, token))
+    click.echo(banner(base, settings, token, testing.control_token(app)))
     sys.stdout.flush()
     # SIGTERM (how CI and process managers stop us) unwinds like Ctrl+C, so an --ephemeral
     # instance removes its temporary directory on the way out.

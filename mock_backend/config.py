@@ -93,5 +93,9 @@ class Settings:
     hide_unprocessed_files: bool = False
     #: Refuse PHP deletes when the account's allowSftpDeletion is false (the real backend may not; see README).
     enforce_deletion_gate: bool = False
+    #: Secret for the mock's own control routes (header X-Mock-Control-Token); None draws a random one per app.
+    control_token: str | None = None
+    #: Ask for the control token on every /_mock/* route but health (the CLI sets this off loopback).
+    control_token_required: bool = False
     #: Bucket name that appears in presigned POSTs and destination URLs.
     bucket: str = "permanent-mock"

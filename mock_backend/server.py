@@ -11,7 +11,6 @@ from typing import Any
 from flask import Flask
 from waitress.server import create_server
 
-
 #: Open connections the server keeps (waitress's default is 100). A waiting connection costs a socket and a
 #: small buffer, not a worker thread: waitress reads requests on its I/O thread and hands a worker only a
 #: complete one. So idle or slowly-dripping clients cannot lock others out until this many are open.

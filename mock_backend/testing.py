@@ -17,3 +17,9 @@ def backend_of(app: Flask) -> Backend:
 def mint_token(app: Flask, email: str, ttl: int | None = None) -> str:
     """Return a bearer token for the account with that e-mail address."""
     return backend_of(app).mint_token(email, ttl)
+
+
+def control_token(app: Flask) -> str:
+    """Return the secret of the app's `/_mock/*` control routes (header X-Mock-Control-Token)."""
+    state: MockState = app.extensions[EXTENSION]
+    return state.control_token

@@ -94,7 +94,10 @@ def test_deletion_gate_switch_and_audit_log(
     folder = client.create_folder(names.new("audited"), workdir.id)
     client.delete_folder(folder.id)
     with target.http() as unrecorded:  # the log holds every delete of the run so far
-        log = json_of(unrecorded.get(target.origin + "/_mock/deletions"))
+        # The log shows the caller's own deletions (the control token would show everyone's).
+        log = json_of(
+            unrecorded.get(target.origin + "/_mock/deletions", headers={"Authorization": f"Bearer {target.token()}"})
+        )
     entries = [e for e in log["items"] if e.get("itemType") == "folder" and e.get("itemId") == folder.id]
     assert entries, "the delete must be in the deletion audit log"
     assert entries[0]["path"].endswith("/" + names.new("audited")), (

@@ -43,6 +43,7 @@ HTTP_KEYS: Final[dict[int, str]] = {
     404: messages.UNKNOWN_ROUTE,
     405: messages.METHOD_NOT_ALLOWED,
     413: messages.REQUEST_TOO_LARGE,
+    415: messages.JSON_REQUIRED,
     416: messages.RANGE_NOT_SATISFIABLE,
 }
 

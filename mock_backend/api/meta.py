@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from mock_backend.api.control import HEADER, has_control_token
 from mock_backend.api.support import backend, body, caller, ok, state
 from mock_backend.domain import messages
-from mock_backend.domain.errors import InvalidInput
+from mock_backend.domain.errors import InvalidInput, PermissionDenied
 from mock_backend.wire import inputs, mock, php
 
 bp = Blueprint("meta", __name__)
@@ -26,10 +27,19 @@ def health() -> Response:
 
 @bp.get("/_mock/deletions")
 def deletions() -> Response:
-    """The deletion audit log, newest first; `?accountId=` narrows it to one account."""
+    """The deletion audit log, newest first: the caller's own, or (with the control token) anyone's.
+
+    `?accountId=` narrows the control token's view to one account; with a bearer token it may only name
+    the caller, since the log shows the paths of deleted items.
+    """
     raw = request.args.get("accountId")
     account_id = inputs.integer(raw, "accountId") if raw else None
     limit = inputs.integer(request.args.get("limit", "1000"), "limit")
+    if not has_control_token():
+        who = caller()
+        if account_id not in (None, who.id):
+            raise PermissionDenied(messages.CONTROL_TOKEN, f"other accounts' deletions need the {HEADER} header")
+        account_id = who.id
     return ok(mock.deletions(backend().deletions(account_id, min(limit, 10_000))))
 
 

@@ -35,6 +35,8 @@ class MockState:
     settings: Settings
     spec_json: bytes
     faults: FaultPlan
+    #: The secret of the /_mock/* control routes (settings.control_token, or drawn at start).
+    control_token: str
 
 
 def state() -> MockState:

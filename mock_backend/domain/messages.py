@@ -42,5 +42,8 @@ RANGE_NOT_SATISFIABLE: Final = "error.file.range_not_satisfiable"
 INTERNAL: Final = "error.generic.internal"
 # Invented: a write lost a race with another process on every retry (never seen in practice; see Backend).
 WRITE_CONFLICT: Final = "error.mock.write_conflict"
+# Invented: the mock's own control routes (/_mock/*) need the control token, or a JSON body.
+CONTROL_TOKEN: Final = "error.mock.control_token"
+JSON_REQUIRED: Final = "error.mock.json_required"
 INJECTED_FAULT: Final = "error.mock.injected_fault"
 FAULT_LOOKUP: Final = "error.mock.fault_lookup"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,3 +84,16 @@ def test_serve_process_prints_base_url_and_answers_health(served: str) -> None:
         False,
         {"status": "ok"},
     )
+
+
+def test_serve_beyond_loopback_closes_the_control_routes_and_prints_the_token() -> None:
+    """`serve --host 0.0.0.0` answers 401 on /_mock/faults without the printed control token, 200 with it."""
+    with processes.served("--ephemeral", "--host", "0.0.0.0", "--port", "0") as server:
+        printed = ""
+        while "Press Ctrl+C" not in printed:
+            printed += server.output.get(timeout=30)
+        token = re.search(r"X-Mock-Control-Token: (\S+)", printed)
+        assert token is not None, printed
+        without = httpx.get(f"{server.url}/_mock/faults")
+        with_token = httpx.get(f"{server.url}/_mock/faults", headers={"X-Mock-Control-Token": token.group(1)})
+    assert (without.status_code, with_token.status_code) == (401, 200)

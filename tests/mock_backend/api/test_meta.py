@@ -8,6 +8,7 @@ import pytest
 
 from mock_backend import spec
 from mock_backend.domain import messages, seed
+from mock_backend.testing import control_token
 from tests.conftest import START, Api, World, error_key, ok
 from tests.openapi_check import ContractClient
 
@@ -60,15 +61,15 @@ def test_patch_account_without_token_is_not_logged_in(client: ContractClient) ->
     assert (response.status_code, error_key(response)) == (401, messages.NOT_LOGGED_IN)
 
 
-def test_deletions_fresh_world_is_empty(client: ContractClient) -> None:
+def test_deletions_fresh_world_is_empty(api: Api) -> None:
     """The seeded world has deleted nothing."""
-    assert ok(client.get("/_mock/deletions")) == {"items": []}
+    assert ok(api.get("/_mock/deletions")) == {"items": []}
 
 
 def test_deletions_folder_delete_logs_every_item_of_the_subtree(api: Api, world: World) -> None:
     """Deleting Photos logs who, what, which type, where, how big and when for Photos, 2024 and both images."""
     api.delete("/api/folder/delete", folderId=world.photos)
-    items = ok(api.client.get("/_mock/deletions"))["items"]
+    items = ok(api.get("/_mock/deletions"))["items"]
     demo_id = ok(api.get("/api/account/getAuthenticatedAccount"))["accountId"]
     logged = sorted((i["itemType"], i["path"], i["size"], i["accountId"], i["deletedAt"]) for i in items)
     when = START.strftime("%Y-%m-%dT%H:%M:%S")
@@ -85,7 +86,7 @@ def test_deletions_record_delete_logs_ids(api: Api, world: World) -> None:
     """Deleting a record logs its archiveId, recordId and folder_linkId."""
     record = api.child(world.documents, world.demo_archive, "report.csv")
     api.delete("/api/record/delete", recordId=record["recordId"])
-    item = ok(api.client.get("/_mock/deletions"))["items"][0]
+    item = ok(api.get("/_mock/deletions"))["items"][0]
     assert (item["archiveId"], item["itemId"], item["folderLinkId"], item["itemType"]) == (
         world.demo_archive,
         record["recordId"],
@@ -106,14 +107,14 @@ def _delete_two_records(api: Api, world: World) -> tuple[int, int]:
 def test_deletions_lists_newest_first(api: Api, world: World) -> None:
     """The log is newest first: a later deletion comes before an earlier one."""
     first, second = _delete_two_records(api, world)
-    items = ok(api.client.get("/_mock/deletions"))["items"]
+    items = ok(api.get("/_mock/deletions"))["items"]
     assert [i["itemId"] for i in items] == [second, first]
 
 
 def test_deletions_limit_keeps_newest(api: Api, world: World) -> None:
     """`?limit=1` answers only the newest entry."""
     _, second = _delete_two_records(api, world)
-    items = ok(api.client.get("/_mock/deletions", query_string={"limit": 1}))["items"]
+    items = ok(api.get("/_mock/deletions", limit=1))["items"]
     assert [i["itemId"] for i in items] == [second]
 
 
@@ -123,8 +124,32 @@ def test_deletions_account_filter_keeps_that_accounts_entries(api: Api, world: W
     secret = api.child(world.private_my_files, world.private_archive, "secret.txt", "other")
     api.delete("/api/record/delete", "other", recordId=secret["recordId"])
     other_id = ok(api.get("/api/account/getAuthenticatedAccount", "other"))["accountId"]
-    items = ok(api.client.get("/_mock/deletions", query_string={"accountId": other_id}))["items"]
+    control = {"X-Mock-Control-Token": control_token(api.app)}
+    items = ok(api.client.get("/_mock/deletions", query_string={"accountId": other_id}, headers=control))["items"]
     assert [(i["accountId"], i["itemId"]) for i in items] == [(other_id, secret["recordId"])]
+
+
+def test_deletions_with_a_bearer_token_show_only_the_callers_own(api: Api, world: World) -> None:
+    """Without the control token the log is the caller's: other's deletions stay hidden from demo."""
+    _delete_two_records(api, world)
+    secret = api.child(world.private_my_files, world.private_archive, "secret.txt", "other")
+    api.delete("/api/record/delete", "other", recordId=secret["recordId"])
+    other_id = ok(api.get("/api/account/getAuthenticatedAccount", "other"))["accountId"]
+    demo_sees = {i["accountId"] for i in ok(api.get("/_mock/deletions"))["items"]}
+    other_sees = [i["itemId"] for i in ok(api.get("/_mock/deletions", "other"))["items"]]
+    asked = api.get("/_mock/deletions", accountId=other_id)
+    assert (demo_sees, other_sees, asked.status_code, error_key(asked)) == (
+        {ok(api.get("/api/account/getAuthenticatedAccount"))["accountId"]},
+        [secret["recordId"]],
+        403,
+        messages.CONTROL_TOKEN,
+    )
+
+
+def test_deletions_without_any_token_is_401(client: ContractClient) -> None:
+    """An anonymous caller reads no deletion log at all (it shows the paths of deleted items)."""
+    response = client.get("/_mock/deletions")
+    assert (response.status_code, error_key(response)) == (401, messages.NOT_LOGGED_IN)
 
 
 @pytest.mark.parametrize(
@@ -140,11 +165,11 @@ def test_deletions_subtree_entries_name_the_deleted_folder(api: Api, world: Worl
     """Every entry of a folder delete carries the folder_linkId of the folder the caller deleted."""
     photos_link = api.child(world.my_files, world.demo_archive, "Photos")["folder_linkId"]
     api.delete("/api/folder/delete", folderId=world.photos)
-    items = ok(api.client.get("/_mock/deletions"))["items"]
+    items = ok(api.get("/_mock/deletions"))["items"]
     assert {i["deletedWithFolderLinkId"] for i in items} == {photos_link}
 
 
 def test_deletions_failed_delete_logs_nothing(api: Api, world: World) -> None:
     """A refused delete (a root folder) adds nothing to the log."""
     api.delete("/api/folder/delete", folderId=world.my_files)
-    assert ok(api.client.get("/_mock/deletions")) == {"items": []}
+    assert ok(api.get("/_mock/deletions")) == {"items": []}

@@ -1,0 +1,46 @@
+"""The guard of the mock's own control routes (`/_mock/*`): JSON-only writes and the control token.
+
+Why: a web page of any origin can make a browser send a "simple" cross-origin request — a POST with a
+`text/plain` body — without a preflight, so a page a developer happens to open could plan faults that make
+every route fail. Writes therefore need `application/json` (which forces a preflight, and these routes answer
+no CORS headers), and a mock listening beyond loopback asks for the control token on every control route.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Flask, request
+from werkzeug.exceptions import UnsupportedMediaType
+
+from mock_backend.api.support import state
+from mock_backend.domain import messages
+from mock_backend.domain.errors import Unauthenticated
+
+PREFIX = "/_mock/"
+HEADER = "X-Mock-Control-Token"
+#: Always open: readiness probes poll it, and it tells nothing.
+_OPEN = frozenset({"/_mock/health"})
+_WRITES = frozenset({"POST", "PUT", "PATCH"})
+
+
+def has_control_token() -> bool:
+    """Tell whether the request carries this app's control token (compared in constant time)."""
+    given = request.headers.get(HEADER, "")
+    return bool(given) and hmac.compare_digest(given.encode(), state().control_token.encode())
+
+
+def _guard() -> None:
+    """Refuse control requests without the token (when required) and control writes that are not JSON."""
+    path = request.path
+    if not path.startswith(PREFIX) or path in _OPEN or request.method == "OPTIONS":
+        return
+    if state().settings.control_token_required and not has_control_token():
+        raise Unauthenticated(messages.CONTROL_TOKEN, f"this mock's control routes need the {HEADER} header")
+    if request.method in _WRITES and request.mimetype != "application/json":
+        raise UnsupportedMediaType(f"control writes need Content-Type: application/json, not {request.mimetype!r}")
+
+
+def register(app: Flask) -> None:
+    """Install the guard; it runs before fault injection and the views."""
+    app.before_request_funcs.setdefault(None, []).insert(0, _guard)
