@@ -13,6 +13,7 @@ import hmac
 import json
 import math
 import random
+import secrets
 import string
 import time
 import uuid
@@ -83,6 +84,11 @@ def retried_on_contention(
         raise AssertionError("unreachable")  # pragma: no cover
 
     return run
+
+
+def same_secret(given: str | None, expected: str) -> bool:
+    """Compare a presented credential with the expected one in constant time."""
+    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
 
 
 #: Who may do what (decision D2, reference §12.3).
@@ -193,6 +199,11 @@ class Backend:
         self.signer = signer
         self._rng = rng or random.SystemRandom()
 
+    @functools.cached_property
+    def _decoy_hash(self) -> str:
+        """A password hash no password matches, checked for unknown logins so they cost a real check too."""
+        return hash_password(secrets.token_hex(16))
+
     # ------------------------------------------------------------------ auth
     def authenticate(self, token: str | None) -> Account:
         """Return the account a bearer token belongs to.
@@ -233,7 +244,7 @@ class Backend:
         """
         if not client_id or not token:
             raise LoginFailed(400, "invalid_request", "client_id and token are required")
-        if not hmac.compare_digest(client_id.encode(), self.settings.fusionauth_client_id.encode()):
+        if not same_secret(client_id, self.settings.fusionauth_client_id):
             raise LoginFailed(401, "invalid_client", "the client_id is not an application of this FusionAuth")
         claims = self.signer.read_token(token)
         if claims is None or claims.audience != client_id or epoch(self.clock.now()) >= claims.expires_at:
@@ -251,14 +262,15 @@ class Backend:
             LoginFailed: 401 wrong API key, 400 unknown application, 404 unknown user or wrong password
                 (FusionAuth's Login API answers 404 for both, sftp-service.md §4.2).
         """
-        if api_key != self.settings.fusionauth_api_key:
+        if not same_secret(api_key, self.settings.fusionauth_api_key):
             raise LoginFailed(401, "[invalid]apiKey", "the Authorization header must be the API key")
-        if application_id != self.settings.fusionauth_client_id:
+        if not same_secret(application_id, self.settings.fusionauth_client_id):
             raise LoginFailed(400, "[invalid]applicationId", "the applicationId is not a known application")
         now = self.clock.now()
         with self._uow(write=True) as repo:
             found = repo.account_by_email(login_id)
-            if found is None or not check_password(password, found[1]):
+            # An unknown login id costs one password hash too, so timing does not tell which e-mails exist.
+            if not check_password(password, found[1] if found else self._decoy_hash) or found is None:
                 raise LoginFailed(404, "[LoginFailed]", "the login id or password is wrong")
             account = found[0]
             refresh = self._random_token(48)
@@ -280,7 +292,8 @@ class Backend:
                 unknown, expired or other-client refresh token.
         """
         settings = self.settings
-        if client_id != settings.fusionauth_client_id or client_secret != settings.fusionauth_client_secret:
+        known_id = same_secret(client_id, settings.fusionauth_client_id)
+        if not (same_secret(client_secret, settings.fusionauth_client_secret) and known_id):
             raise LoginFailed(401, "invalid_client", "client authentication failed")
         with self._uow() as repo:
             found = repo.refresh_token(refresh_token)
@@ -564,7 +577,8 @@ class Backend:
         """`record/getPresignedUrl`: issue a presigned POST like upload-service does (§7.3).
 
         Raises:
-            InvalidInput: empty names or type, or a size above the upload limit.
+            InvalidInput: empty names or type. A large `size` is not refused here: like S3, the mock refuses
+                the body at upload time (a presigned POST is only a signature; Settings.max_upload_bytes caps bodies).
             NotFound: the parent is unknown or invisible.
             PermissionDenied: role below contributor.
         """
@@ -572,8 +586,6 @@ class Backend:
         self._check_name("uploadFileName", upload_file_name)
         if not file_type.strip():
             raise InvalidInput(messages.VALIDATION_EMPTY, "fileType must not be empty")
-        if size > self.settings.max_upload_bytes:
-            raise InvalidInput(messages.INVALID_REQUEST, f"size exceeds {self.settings.max_upload_bytes} bytes")
         now = self.clock.now()
         key = f"mock/unprocessed/{uuid.UUID(int=self._rng.getrandbits(128), version=4)}"
         expires = now + timedelta(seconds=self.settings.upload_url_ttl)
@@ -814,7 +826,7 @@ class Backend:
                 link_id=link_id,
                 account_id=caller.id,
                 archive_id=item.archive_id,
-                url_token=f"{self._rng.getrandbits(256):064x}",
+                url_token=secrets.token_hex(32),
                 max_uses=max_uses or 0,
                 preview=bool(preview),
                 default_access_role=role or Role.VIEWER.value,
@@ -1048,13 +1060,17 @@ class Backend:
             for file in record.files:
                 self.blobs.delete(file.blob_key)
 
-    def _meta_token(self) -> str:
+    # Tokens that open something come from `secrets`, never from `self._rng`: the seeder's RNG has a fixed
+    # seed (a reproducible world), which would make the seeded share links and refresh tokens guessable.
+    @staticmethod
+    def _meta_token() -> str:
         alphabet = string.ascii_uppercase + string.digits
-        return "".join(self._rng.choice(alphabet) for _ in range(10))
+        return "".join(secrets.choice(alphabet) for _ in range(10))
 
-    def _random_token(self, length: int) -> str:
+    @staticmethod
+    def _random_token(length: int) -> str:
         alphabet = string.ascii_letters + string.digits + "-_"
-        return "".join(self._rng.choice(alphabet) for _ in range(length))
+        return "".join(secrets.choice(alphabet) for _ in range(length))
 
 
 def _subtree_paths(target: Item, folders: list[Folder], records: list[Record], prefix: str) -> dict[int, str]:

@@ -9,6 +9,8 @@ import pytest
 from werkzeug.test import TestResponse
 
 from mock_backend.config import Settings
+from mock_backend.domain import backend as backend_module
+from mock_backend.domain.backend import same_secret
 from mock_backend.domain.clock import FrozenClock, epoch
 from mock_backend.domain.seed import DEMO_EMAIL, DEMO_PASSWORD, OTHER_EMAIL, OTHER_PASSWORD
 from tests.conftest import ok
@@ -29,6 +31,33 @@ def _login(
     headers = {"Authorization": api_key} if api_key is not None else {}
     body = {"applicationId": application_id, "loginId": login_id, "password": password}
     return client.post(LOGIN, json=body, headers=headers)
+
+
+def test_login_for_an_unknown_email_costs_a_password_check_too(
+    client: ContractClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unknown login id runs one password check, like a known one, so timing does not reveal accounts."""
+    checks: list[str] = []
+    real = backend_module.check_password
+
+    def counting(password: str, stored: str) -> bool:
+        checks.append(password)
+        return real(password, stored)
+
+    monkeypatch.setattr(backend_module, "check_password", counting)
+    unknown = _login(client, login_id="nobody@example.com", password="guess")
+    known = _login(client, password="guess")
+    assert (unknown.status_code, known.status_code, checks) == (404, 404, ["guess", "guess"])
+
+
+def test_same_secret_compares_whole_values_and_refuses_none() -> None:
+    """The constant-time credential compare: equal strings only, never a missing value."""
+    assert [
+        same_secret("mock-key", "mock-key"),
+        same_secret("mock-ke", "mock-key"),
+        same_secret("", "mock-key"),
+        same_secret(None, "mock-key"),
+    ] == [True, False, False, False]
 
 
 def _refresh(client: ContractClient, **form: str) -> TestResponse:

@@ -185,6 +185,19 @@ def test_post_folder_fail_on_duplicate_false_suffixes(api: Api, world: World) ->
 
 
 @pytest.mark.parametrize(
+    ("flag", "status", "name"),
+    [(None, 200, "Documents (1)"), (0, 200, "Documents (1)"), (1, 409, None), ("yes", 400, None), ([], 400, None)],
+    ids=["null-as-absent", "zero", "one", "word", "list"],
+)
+def test_post_folder_fail_on_duplicate_takes_the_contracts_toggles(
+    api: Api, world: World, flag: object, status: int, name: str | None
+) -> None:
+    """failOnDuplicateName is a ToggleInput: booleans, 0/1, or null as absent; anything else is 400."""
+    response = api.create_folder(world.my_files, "Documents", failOnDuplicateName=flag)
+    assert (response.status_code, response.get_json().get("downloadName")) == (status, name)
+
+
+@pytest.mark.parametrize(
     "parent",
     [lambda w: str(w.my_files), lambda w: float(w.my_files), lambda w: f" {w.my_files} "],
     ids=["digit-string", "integral-float", "padded-string"],

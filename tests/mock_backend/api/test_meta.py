@@ -23,10 +23,12 @@ def test_openapi_json_is_the_contract(client: ContractClient) -> None:
     assert json.loads(client.get("/openapi.json").data) == spec.load()
 
 
-@pytest.mark.parametrize("allowed", [False, True], ids=["off", "on"])
-def test_patch_account_sets_allow_sftp_deletion(api: Api, allowed: bool) -> None:
-    """PATCH /_mock/account answers the AccountVO with allowSftpDeletion as asked."""
-    response = api.client.patch("/_mock/account", json={"allowSftpDeletion": allowed}, headers=api.headers())
+@pytest.mark.parametrize(
+    ("allowed", "sent"), [(False, False), (True, True), (False, 0), (True, 1)], ids=["off", "on", "zero", "one"]
+)
+def test_patch_account_sets_allow_sftp_deletion(api: Api, allowed: bool, sent: object) -> None:
+    """PATCH /_mock/account answers the AccountVO with allowSftpDeletion as asked (a ToggleInput: 0/1 too)."""
+    response = api.client.patch("/_mock/account", json={"allowSftpDeletion": sent}, headers=api.headers())
     assert ok(response)["allowSftpDeletion"] is allowed
 
 

@@ -108,6 +108,12 @@ def test_get_presigned_url_bad_size_is_invalid_request(api: Api, world: World, s
     assert (response.status_code, error_key(response)) == (400, messages.INVALID_REQUEST)
 
 
+def test_get_presigned_url_beyond_5_gib_is_issued_and_the_body_limit_applies_at_upload(api: Api, world: World) -> None:
+    """The contract sets no maximum size: a 6 GiB declaration gets a presigned POST (S3 refuses bodies later)."""
+    presigned = api.presign(world.my_files, "huge.bin", 6 * 1024**3)
+    assert presigned["presignedPost"]["url"] == "http://localhost/s3/permanent-mock"
+
+
 def test_get_presigned_url_viewer_is_no_action_permission(api: Api, world: World) -> None:
     """A viewer may not upload: getPresignedUrl in Family Archive answers 403."""
     body = {

@@ -7,8 +7,10 @@ import zlib
 
 import pytest
 
+from mock_backend import Settings, create_app
 from mock_backend.domain import seed
 from mock_backend.domain.models import Role
+from mock_backend.testing import mint_token
 from tests.conftest import DEMO_ARCHIVE, FAMILY_ARCHIVE, PRIVATE_ARCHIVE, Api, World, ok
 
 
@@ -93,3 +95,20 @@ def test_tiny_png_is_a_valid_png() -> None:
     width, height = struct.unpack(">II", png[16:24])
     crc = struct.unpack(">I", png[29:33])[0]
     assert (png[:8], width, height, crc) == (b"\x89PNG\r\n\x1a\n", 3, 2, zlib.crc32(png[12:29]))
+
+
+def test_seeded_meta_tokens_are_not_reproducible() -> None:
+    """Two seedings give the same world but fresh tokens: a fixed-seed RNG would make them guessable."""
+    tokens = []
+    for _ in range(2):
+        app = create_app(Settings(processing_seconds=0))
+        headers = {"Request-Version": "2", "Authorization": f"Bearer {mint_token(app, seed.DEMO_EMAIL)}"}
+        client = app.test_client()
+        query = {"folderId": 3, "archiveId": 1}  # the demo's My Files
+        my_files = client.get("/api/folder/getWithChildren", query_string=query, headers=headers).get_json()
+        documents = next(c["folderId"] for c in my_files["ChildItemVOs"] if c["displayName"] == "Documents")
+        query = {"folderId": documents, "archiveId": 1}
+        listing = client.get("/api/folder/getWithChildren", query_string=query, headers=headers).get_json()
+        tokens.append(sorted((child["displayName"], child.get("metaToken")) for child in listing["ChildItemVOs"]))
+    names = [[name for name, _ in listing] for listing in tokens]
+    assert (names[0] == names[1], tokens[0] == tokens[1], all(t for _, t in tokens[0])) == (True, False, True)
