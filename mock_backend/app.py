@@ -41,6 +41,7 @@ from mock_backend.domain.security import Signer
 from mock_backend.domain.seed import seed
 from mock_backend.storage.blobs import FileBlobStore
 from mock_backend.storage.database import Database
+from mock_backend.sweeper import log_sweep
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         )
         seed(seeder)
         log.info("seeded the demo world into %s", data_dir)
+    log_sweep(backend.sweep(), "at start")
 
     app = Flask("mock_backend")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_json_bytes
@@ -95,7 +97,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         control_token=settings.control_token or secrets.token_urlsafe(24),
     )
     # An ephemeral instance's files go when the app is garbage-collected or the process exits.
-    weakref.finalize(app, _discard, database, scratch)
+    weakref.finalize(app, _discard, database, store, scratch)
     CORS(
         app,
         # The mock's own control routes get no CORS headers: a page of another origin cannot read them, and
@@ -121,8 +123,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     return app
 
 
-def _discard(database: Database, scratch: Path | None) -> None:
-    """Release an app's database connections and remove its temporary directory, if it has one."""
+def _discard(database: Database, store: FileBlobStore, scratch: Path | None) -> None:
+    """Release an app's database connections and blob store; remove its temporary directory, if it has one."""
     database.dispose()
+    store.close()
     if scratch is not None:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -7,10 +7,12 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import click
+from click.decorators import FC
 from sqlalchemy.orm import Session
 
 from mock_backend import testing
@@ -21,6 +23,7 @@ from mock_backend.domain.seed import DEMO_EMAIL, DEMO_PASSWORD
 from mock_backend.server import bound_url, make_server
 from mock_backend.storage.database import Database, SchemaMismatch
 from mock_backend.storage.export import STELA_SQL, stela_sql
+from mock_backend.sweeper import Sweeper
 from mock_backend.testing import mint_token
 
 DEFAULT_DATA_DIR = ".permanent-mock"
@@ -80,6 +83,11 @@ Press Ctrl+C to stop.
 """
 
 
+def _seconds_option(name: str, default: float, help_text: str) -> Callable[[FC], FC]:
+    """A non-negative number of seconds, shown with its default."""
+    return click.option(name, default=default, show_default=True, type=click.FloatRange(0), help=help_text)
+
+
 @click.group()
 @click.version_option(package_name="permanent-mock")
 def main() -> None:
@@ -119,13 +127,7 @@ def main() -> None:
     type=click.IntRange(1),
     help="Seconds.",
 )
-@click.option(
-    "--processing-seconds",
-    default=2.0,
-    show_default=True,
-    type=click.FloatRange(0),
-    help="Simulated processing time.",
-)
+@_seconds_option("--processing-seconds", 2.0, "Simulated processing time.")
 @click.option(
     "--cors-origin",
     "cors_origins",
@@ -182,6 +184,9 @@ def main() -> None:
     help="Secret of the /_mock/* control routes (default: drawn at start and printed). Required on every "
     "control route when --host is not a loopback address.",
 )
+@_seconds_option(
+    "--sweep-interval", 600.0, "Seconds between sweeps of expired uploads and crash leftovers (0: only at start)."
+)
 @click.option("--threads", default=16, show_default=True, type=click.IntRange(1, 64))
 @click.option(
     "--log-level",
@@ -209,6 +214,7 @@ def serve(
     fusionauth_client_id: str,
     fusionauth_client_secret: str,
     control_token: str | None,
+    sweep_interval: float,
     threads: int,
     log_level: str,
 ) -> None:
@@ -237,6 +243,7 @@ def serve(
         fusionauth_client_secret=fusionauth_client_secret,
         control_token=control_token,
         control_token_required=not is_loopback(host),
+        sweep_interval_seconds=sweep_interval,
     )
     if cors_origins:
         settings = replace(settings, cors_origins=cors_origins)
@@ -254,11 +261,13 @@ def serve(
     # SIGTERM (how CI and process managers stop us) unwinds like Ctrl+C, so an --ephemeral
     # instance removes its temporary directory on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    sweeper = Sweeper(testing.backend_of(app), settings.sweep_interval_seconds).start()
     try:
         server.run()
     except KeyboardInterrupt:
         click.echo("stopped")
     finally:
+        sweeper.stop()
         server.close()
 
 

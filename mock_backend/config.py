@@ -97,5 +97,7 @@ class Settings:
     control_token: str | None = None
     #: Ask for the control token on every /_mock/* route but health (the CLI sets this off loopback).
     control_token_required: bool = False
+    #: Seconds between sweeps of expired uploads and crash leftovers by a served mock (0: only at start).
+    sweep_interval_seconds: float = 600
     #: Bucket name that appears in presigned POSTs and destination URLs.
     bucket: str = "permanent-mock"

@@ -50,6 +50,7 @@ from mock_backend.domain.models import (
     Role,
     ShareLink,
     StelaFolders,
+    SweepReport,
     Upload,
 )
 from mock_backend.domain.ports import BlobStore, BlobWriter, Repository, UnitOfWork
@@ -792,6 +793,46 @@ class Backend:
             repo.delete_items([], [record])
             repo.commit()
         self._drop_blobs([record])
+
+    # ------------------------------------------------------------------ housekeeping
+    #: A blob younger than this is never judged unreferenced: another process may be about to commit it.
+    ORPHAN_GRACE_SECONDS = 300
+    _SWEEP_BATCH = 500
+
+    def sweep(self) -> SweepReport:
+        """Remove what nobody can use any more, at start and on a timer (issue 8, finding 3).
+
+        - presigned uploads past their expiry by one more upload lifetime (time enough to register a file
+          received at the last moment): their rows, and the bytes of those never registered;
+        - half-received bytes of stores whose process died (a kill -9 mid-upload);
+        - stored blobs no file and no pending upload names (a crash between keeping bytes and committing,
+          or after a delete committed but before its blobs went).
+        """
+        before = self.clock.now() - timedelta(seconds=self.settings.upload_url_ttl)
+        expired = expired_bytes = 0
+        while True:
+            count, size = self._sweep_expired_batch(before)
+            expired, expired_bytes = expired + count, expired_bytes + size
+            if count < self._SWEEP_BATCH:
+                break
+        incoming_files, incoming_bytes = self.blobs.sweep_incoming()
+        with self._uow() as repo:
+            referenced = repo.blob_keys()
+        orphans, orphan_bytes = self.blobs.sweep_unreferenced(referenced, self.ORPHAN_GRACE_SECONDS)
+        return SweepReport(expired, expired_bytes, incoming_files, incoming_bytes, orphans, orphan_bytes)
+
+    @retried_on_contention
+    def _sweep_expired_batch(self, before: datetime) -> tuple[int, int]:
+        """Delete one batch of expired upload rows, then the unregistered ones' bytes; return (rows, bytes)."""
+        with self._uow(write=True) as repo:
+            uploads = repo.expired_uploads(before, self._SWEEP_BATCH)
+            if uploads:
+                repo.delete_uploads([u.key for u in uploads])
+                repo.commit()
+        unregistered = [u for u in uploads if not u.registered and u.received_size is not None]
+        for upload in unregistered:
+            self.blobs.delete(upload.key)
+        return len(uploads), sum(u.received_size or 0 for u in unregistered)
 
     # ------------------------------------------------------------------ share links
     @retried_on_contention

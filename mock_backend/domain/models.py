@@ -247,3 +247,20 @@ class FolderPage:
     page_size: int
     visible: bool = True
     lineage: Lineage = field(default_factory=Lineage)
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    """What one sweep removed: expired presigned uploads, crash leftovers and blobs nothing names."""
+
+    expired_uploads: int = 0
+    expired_upload_bytes: int = 0
+    incoming_files: int = 0
+    incoming_bytes: int = 0
+    orphan_blobs: int = 0
+    orphan_bytes: int = 0
+
+    @property
+    def removed_anything(self) -> bool:
+        """Tell whether the sweep removed anything."""
+        return bool(self.expired_uploads or self.incoming_files or self.orphan_blobs)

@@ -1,12 +1,18 @@
-"""File bytes on disk: streamed in through a writer, kept under a key, served by path."""
+"""File bytes on disk: streamed in through a writer, kept under a key, served by path; crash leftovers swept."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+import time
+import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from mock_backend.domain import messages
 from mock_backend.domain.errors import InvalidInput
@@ -18,7 +24,7 @@ class FileBlobWriter:
     def __init__(self, store: FileBlobStore, limit: int) -> None:
         self._store = store
         self._limit = limit
-        handle, name = tempfile.mkstemp(dir=store.root / "incoming")
+        handle, name = tempfile.mkstemp(dir=store.incoming)
         self._file = os.fdopen(handle, "wb")
         self._path = Path(name)
         self._md5 = hashlib.md5(usedforsecurity=False)
@@ -54,13 +60,78 @@ class FileBlobWriter:
 
 
 class FileBlobStore:
-    """Blobs as files named by a hash of their key, so any key is a safe file name."""
+    """Blobs as files named by a hash of their key, so any key is a safe file name.
+
+    Bytes being received go to `incoming/<store id>/`, beside a `<store id>.lock` that this store holds
+    locked (flock) while it lives. Several processes may share one data directory, so a directory whose
+    lock can be taken belongs to a store that is gone — a process killed mid-upload — and is removed.
+    """
 
     def __init__(self, root: Path, limit: int) -> None:
         self.root = root
         self._limit = limit
         (root / "objects").mkdir(parents=True, exist_ok=True)
         (root / "incoming").mkdir(parents=True, exist_ok=True)
+        store_id = uuid.uuid4().hex
+        self._lock: IO[bytes] | None = (root / "incoming" / f"{store_id}.lock").open("wb")
+        fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self.incoming = root / "incoming" / store_id
+        self.incoming.mkdir()
+
+    def close(self) -> None:
+        """Release this store's incoming directory (removed with whatever half-received bytes it holds)."""
+        if self._lock is None:
+            return
+        shutil.rmtree(self.incoming, ignore_errors=True)
+        Path(self._lock.name).unlink(missing_ok=True)
+        self._lock.close()
+        self._lock = None
+
+    def sweep_incoming(self) -> tuple[int, int]:
+        """Remove what dead stores left in `incoming/`; return (files, bytes) removed."""
+        files = size = 0
+        base = self.root / "incoming"
+        for entry in base.iterdir():
+            if entry == self.incoming or entry.suffix == ".lock":
+                continue
+            lock = base / f"{entry.name}.lock"
+            if entry.is_dir() and not (_is_abandoned(lock) and (lock.exists() or _old(entry))):
+                continue  # its store is alive (maybe in another process), or too new to judge
+            found = [p for p in entry.rglob("*") if p.is_file()] if entry.is_dir() else [entry]
+            files += len(found)
+            size += sum(_size(p) for p in found)
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)  # a loose temporary file of the layout before stores had ids
+            lock.unlink(missing_ok=True)
+        for lock in base.glob("*.lock"):
+            if (
+                lock.stem != self.incoming.name
+                and not (base / lock.stem).exists()
+                and _old(lock)
+                and _is_abandoned(lock)
+            ):
+                lock.unlink(missing_ok=True)
+        return files, size
+
+    def sweep_unreferenced(self, referenced: Iterable[str], grace_seconds: float) -> tuple[int, int]:
+        """Remove stored blobs no key in `referenced` names and untouched for `grace_seconds`; return (files, bytes).
+
+        The grace covers a blob kept by another process whose unit of work has not committed yet.
+        """
+        cutoff = time.time() - grace_seconds
+        candidates = [p for p in (self.root / "objects").iterdir() if _mtime(p) < cutoff]
+        if not candidates:
+            return 0, 0
+        names = {self.path(key).name for key in referenced}
+        files = size = 0
+        for path in candidates:
+            if path.name not in names:
+                files += 1
+                size += _size(path)
+                path.unlink(missing_ok=True)
+        return files, size
 
     def writer(self) -> FileBlobWriter:
         """Start receiving a blob."""
@@ -85,3 +156,39 @@ class FileBlobStore:
             writer.write(chunk)
         writer.keep(key)
         return writer.size, writer.md5()
+
+
+def _is_abandoned(lock: Path) -> bool:
+    """Tell whether no live store holds `lock` (a missing lock file is abandoned too)."""
+    try:
+        handle = lock.open("rb")
+    except FileNotFoundError:
+        return True
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return True
+
+
+#: Seconds within which a lock or directory may still be being set up by its store, so is never judged.
+_SETUP_SECONDS = 60
+
+
+def _old(path: Path) -> bool:
+    """Tell whether `path` was last changed more than a set-up window ago."""
+    return _mtime(path) < time.time() - _SETUP_SECONDS
+
+
+def _size(path: Path) -> int:
+    with contextlib.suppress(FileNotFoundError):
+        return path.stat().st_size
+    return 0
+
+
+def _mtime(path: Path) -> float:
+    with contextlib.suppress(FileNotFoundError):
+        return path.stat().st_mtime
+    return float("inf")

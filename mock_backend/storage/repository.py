@@ -613,8 +613,10 @@ class SqlRepository:
 
     def upload(self, key: str) -> Upload | None:
         row = self._s.get(UploadRow, key)
-        if row is None:
-            return None
+        return None if row is None else self._upload(row)
+
+    @staticmethod
+    def _upload(row: UploadRow) -> Upload:
         return Upload(
             key=row.key,
             account_id=row.account_id,
@@ -631,6 +633,18 @@ class SqlRepository:
 
     def save_upload(self, upload: Upload) -> None:
         self._s.merge(UploadRow(**asdict(upload)))
+
+    def expired_uploads(self, before: datetime, limit: int) -> list[Upload]:
+        rows = self._s.scalars(select(UploadRow).where(UploadRow.expires_at < before).limit(limit))
+        return [self._upload(row) for row in rows]
+
+    def delete_uploads(self, keys: list[str]) -> None:
+        self._s.execute(delete(UploadRow).where(UploadRow.key.in_(keys)))
+
+    def blob_keys(self) -> set[str]:
+        files = self._s.scalars(select(FileRow.blob_key))
+        uploads = self._s.scalars(select(UploadRow.key).where(UploadRow.registered.is_(False)))
+        return {*files, *uploads}
 
     # ------------------------------------------------------------------ audit
     def add_deletion(

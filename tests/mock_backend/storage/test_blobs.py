@@ -1,0 +1,103 @@
+"""Tests of mock_backend.storage.blobs: crash leftovers of dead stores go, live stores' bytes stay."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from mock_backend.storage.blobs import FileBlobStore, FileBlobWriter
+
+LIMIT = 1 << 20
+HOUR_AGO = time.time() - 3600
+
+
+def _age(path: Path) -> None:
+    os.utime(path, (HOUR_AGO, HOUR_AGO))
+
+
+@pytest.fixture
+def open_store(tmp_path: Path) -> Iterator[Callable[[], FileBlobStore]]:
+    """Open stores on one directory (like processes sharing a data directory); close them all at the end."""
+    stores: list[FileBlobStore] = []
+
+    def opened() -> FileBlobStore:
+        stores.append(FileBlobStore(tmp_path, LIMIT))
+        return stores[-1]
+
+    yield opened
+    for store in stores:
+        store.close()
+
+
+def _writing(store: FileBlobStore, data: bytes, writers: list[FileBlobWriter]) -> FileBlobWriter:
+    writer = store.writer()
+    writer.write(data)
+    writers.append(writer)
+    return writer
+
+
+def test_sweep_incoming_removes_a_dead_stores_half_received_bytes(open_store: Callable[[], FileBlobStore]) -> None:
+    """A store that is gone (its lock free) leaves its incoming directory; the next store removes it."""
+    dead = open_store()
+    writers: list[FileBlobWriter] = []
+    _writing(dead, b"x" * 100_000, writers)  # larger than the write buffer, so it is on disk
+    dead_dir = dead.incoming
+    # Simulate kill -9: the lock is released (the process is gone) but nothing was cleaned up.
+    assert dead._lock is not None
+    dead._lock.close()
+    dead._lock = None
+    swept = open_store().sweep_incoming()
+    writers[0].discard()
+    assert (swept, dead_dir.exists()) == ((1, 100_000), False)
+
+
+def test_sweep_incoming_keeps_a_live_stores_bytes(open_store: Callable[[], FileBlobStore]) -> None:
+    """Another live store on the same directory (another process) keeps its bytes being received."""
+    live = open_store()
+    writers: list[FileBlobWriter] = []
+    _writing(live, b"y" * 10, writers)
+    swept = open_store().sweep_incoming()
+    kept = any(live.incoming.iterdir())
+    writers[0].discard()
+    assert (swept, kept) == ((0, 0), True)
+
+
+def test_sweep_incoming_removes_loose_files_of_the_older_layout(
+    tmp_path: Path, open_store: Callable[[], FileBlobStore]
+) -> None:
+    """A temporary file directly in incoming/ (the layout before store ids) is a crash leftover."""
+    (tmp_path / "incoming").mkdir(parents=True)
+    (tmp_path / "incoming" / "tmpabc").write_bytes(b"z" * 5)
+    store = open_store()
+    assert (store.sweep_incoming(), (tmp_path / "incoming" / "tmpabc").exists()) == ((1, 5), False)
+
+
+def test_sweep_unreferenced_removes_only_old_blobs_no_key_names(open_store: Callable[[], FileBlobStore]) -> None:
+    """Old and unnamed: removed. Named, or younger than the grace: kept."""
+    store = open_store()
+    store.put("kept", iter([b"1"]))
+    store.put("orphan", iter([b"22"]))
+    store.put("young-orphan", iter([b"333"]))
+    _age(store.path("kept"))
+    _age(store.path("orphan"))
+    removed = store.sweep_unreferenced({"kept"}, grace_seconds=300)
+    assert (removed, store.exists("kept"), store.exists("orphan"), store.exists("young-orphan")) == (
+        (1, 2),
+        True,
+        False,
+        True,
+    )
+
+
+def test_close_removes_the_stores_own_incoming_directory(tmp_path: Path) -> None:
+    """A store closed in an orderly way leaves nothing in incoming/."""
+    store = FileBlobStore(tmp_path, LIMIT)
+    writer = store.writer()
+    writer.write(b"partial")
+    store.close()
+    writer.discard()
+    assert list((tmp_path / "incoming").iterdir()) == []
