@@ -96,6 +96,13 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session
+def soak(session: nox.Session) -> None:
+    """Ten minutes of mixed load from 20 clients; prints the server's RSS each minute (`-- --minutes 2` shortens it)."""
+    session.install("-e", ".")
+    session.run("python", "benchmarks/soak.py", *session.posargs)
+
+
+@nox.session
 def serve(session: nox.Session) -> None:
     """Start the mock with the seeded world (arguments go to `permanent-mock serve`)."""
     session.install("-e", ".")
