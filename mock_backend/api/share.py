@@ -37,7 +37,7 @@ def update_share_link() -> Response:
         preview=inputs.optional_bool(data, "previewToggle"),
         auto_approve=inputs.optional_bool(data, "autoApproveToggle"),
         default_access_role=inputs.optional_text(data, "defaultAccessRole"),
-        expires_at=parse_iso(expires, "expiresDT") if expires else None,
+        expires_at=parse_iso(expires, "expiresDT") if expires is not None else None,
         clear_expiry="expiresDT" in data and data["expiresDT"] is None,
     )
     share = backend().update_share_link(who, inputs.required_int(data, "shareByUrlId"), changes)

@@ -14,10 +14,13 @@ bp = Blueprint("stela", __name__, url_prefix="/api/v2")
 
 def _joi_int(name: str, raw: str | None, *, required: bool) -> int | None:
     """Read an integer query value, failing with Stela's joi-style messages (D3)."""
-    if raw is None or raw == "":
+    if raw is None:
         if required:
             raise InvalidInput(messages.INVALID_REQUEST, f'"{name}" is required')
         return None
+    if raw == "":
+        # An empty value is present, so Joi's number() refuses it; it is not the same as leaving it out.
+        raise InvalidInput(messages.INVALID_REQUEST, f'"{name}" must be a number')
     try:
         return inputs.integer(raw, name)
     except InvalidInput as exc:

@@ -11,7 +11,8 @@ from mock_backend.domain import messages
 from mock_backend.domain.errors import InvalidInput
 
 MAX_ID = 2**63 - 1
-_INTEGER = re.compile(r"^-?[0-9]{1,19}$")
+#: Leading zeros are not digits that count (the contract allows any number of them).
+_INTEGER = re.compile(r"^-?0*[0-9]{1,19}$")
 
 
 def json_object(raw: bytes) -> dict[str, Any]:

@@ -39,5 +39,8 @@ def parse_iso(value: str, field: str) -> datetime:
     except ValueError as exc:
         raise InvalidInput(messages.INVALID_REQUEST, f"{field} must be an ISO 8601 timestamp") from exc
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError as exc:  # 9999-12-31T23:00-14:00 is in year 10000 in UTC
+            raise InvalidInput(messages.INVALID_REQUEST, f"{field} lies outside years 1-9999 in UTC") from exc
     return parsed.replace(microsecond=0)

@@ -64,3 +64,13 @@ def test_500_slow_clients_do_not_lock_out_a_normal_one() -> None:
             for s in sockets:
                 s.close()
     assert answers == [200] * 5
+
+
+def test_an_over_long_request_line_answers_431(app: Flask) -> None:
+    """A 300 KB request line (over the 256 KiB header limit) gets 431, not a reset connection."""
+    with serve_in_thread(app) as base_url:
+        address = urlsplit(base_url)
+        with socket.create_connection((address.hostname, address.port), timeout=10) as connection:
+            connection.sendall(b"GET /_mock/health?x=" + b"a" * 300_000 + b" HTTP/1.1\r\nHost: mock\r\n\r\n")
+            status_line = connection.recv(4096).split(b"\r\n", 1)[0]
+    assert status_line.split(b" ", 2)[1] == b"431"

@@ -199,8 +199,13 @@ def test_post_folder_fail_on_duplicate_takes_the_contracts_toggles(
 
 @pytest.mark.parametrize(
     "parent",
-    [lambda w: str(w.my_files), lambda w: float(w.my_files), lambda w: f" {w.my_files} "],
-    ids=["digit-string", "integral-float", "padded-string"],
+    [
+        lambda w: str(w.my_files),
+        lambda w: float(w.my_files),
+        lambda w: f" {w.my_files} ",
+        lambda w: f"{w.my_files:020d}",
+    ],
+    ids=["digit-string", "integral-float", "padded-string", "twenty-digits-with-leading-zeros"],
 )
 def test_post_folder_integer_valued_parent_id_is_accepted(api: Api, world: World, parent: Any) -> None:
     """parentFolderId may be an integer-valued string ("3", as SDK 0.10 sends Stela ids) or 3.0."""

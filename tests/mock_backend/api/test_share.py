@@ -235,8 +235,8 @@ def test_update_share_link_viewer_is_no_action_permission(api: Api, world: World
 
 @pytest.mark.parametrize(
     "change",
-    [{"expiresDT": "next tuesday"}, {"maxUses": -1}, {"previewToggle": "yes"}],
-    ids=["bad-date", "negative-uses", "string-toggle"],
+    [{"expiresDT": "next tuesday"}, {"expiresDT": ""}, {"maxUses": -1}, {"previewToggle": "yes"}],
+    ids=["bad-date", "empty-date", "negative-uses", "string-toggle"],
 )
 def test_update_share_link_bad_value_is_invalid_request_and_changes_nothing(
     api: Api, world: World, change: dict[str, Any]

@@ -389,3 +389,12 @@ def test_get_children_record_carries_parent_and_link_type(api: Api, world: World
         "type.folder_link.private",
         "Demo Archive",
     )
+
+
+@pytest.mark.parametrize(
+    "route", ["/api/v2/folders/{f}/children?pageSize=5&cursor=", "/api/v2/folders?folderIds[]={f}&pageSize=5&cursor="]
+)
+def test_an_empty_cursor_is_not_an_absent_one(api: Api, world: World, route: str) -> None:
+    """`cursor=` is present and not a number: Joi's number() refuses it (400), unlike a missing cursor."""
+    response = api.client.get(route.format(f=world.my_files), headers=api.headers())
+    assert (response.status_code, response.get_json()) == (400, {"error": '"cursor" must be a number'})

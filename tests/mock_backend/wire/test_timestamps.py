@@ -43,7 +43,11 @@ def test_parse_iso_timestamp_gives_naive_utc_seconds(value: str, expected: datet
     assert timestamps.parse_iso(value, "expiresDT") == expected
 
 
-@pytest.mark.parametrize("value", ["tomorrow", "2030-13-01T00:00:00", ""], ids=["word", "month-13", "empty"])
+@pytest.mark.parametrize(
+    "value",
+    ["tomorrow", "2030-13-01T00:00:00", "", "2023-02-29T00:00:00Z", "9999-12-31T23:00:00-14:00"],
+    ids=["word", "month-13", "empty", "not-a-leap-year", "beyond-9999-in-utc"],
+)
 def test_parse_iso_non_timestamp_is_invalid_request(value: str) -> None:
     """Text that is not an ISO 8601 timestamp is refused."""
     with pytest.raises(InvalidInput) as caught:
