@@ -17,8 +17,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
+from flask import Flask
 
 from mock_backend import Settings, create_app
+from mock_backend.domain.backend import Backend
+from mock_backend.domain.models import Account, Folder
 from mock_backend.server import serve_in_thread
 from mock_backend.testing import backend_of, mint_token
 
@@ -34,18 +37,25 @@ def _median_seconds(action: Callable[[], object], repeat: int) -> float:
     return statistics.median(samples)
 
 
-def stela_page_cost(big: int = 20_000) -> tuple[float, float]:
-    """Return (seconds per 100-item page of a 100-child folder, of a `big`-child folder, from its middle)."""
+def _two_folders(small: int, large: int) -> tuple[Flask, Backend, Account, Folder, Folder]:
+    """A fresh seeded mock with two new folders in My Files holding `small` and `large` one-byte records."""
     app = create_app(Settings(processing_seconds=0))
     backend = backend_of(app)
     demo = backend.authenticate(mint_token(app, DEMO))
     my_files = backend.root_child(1, "My Files").id
-    small = backend.create_folder(demo, display_name="bench-small", parent_folder_id=my_files, fail_on_duplicate=True)
-    large = backend.create_folder(demo, display_name="bench-large", parent_folder_id=my_files, fail_on_duplicate=True)
-    backend.import_files(demo, parent_folder_id=small.id, files=[(f"s{n:06d}.txt", b"x") for n in range(100)])
-    for start in range(0, big, 2000):
-        chunk = [(f"l{n:06d}.txt", b"x") for n in range(start, min(big, start + 2000))]
-        backend.import_files(demo, parent_folder_id=large.id, files=chunk)
+    folders = []
+    for name, count in (("bench-small", small), ("bench-large", large)):
+        folder = backend.create_folder(demo, display_name=name, parent_folder_id=my_files, fail_on_duplicate=True)
+        for start in range(0, count, 2000):
+            chunk = [(f"{name[6]}{n:06d}.txt", b"x") for n in range(start, min(count, start + 2000))]
+            backend.import_files(demo, parent_folder_id=folder.id, files=chunk)
+        folders.append(folder)
+    return app, backend, demo, folders[0], folders[1]
+
+
+def stela_page_cost(big: int = 20_000) -> tuple[float, float]:
+    """Return (seconds per 100-item page of a 100-child folder, of a `big`-child folder, from its middle)."""
+    app, _, _, small, large = _two_folders(100, big)
     client = app.test_client()
     headers = {"Authorization": f"Bearer {mint_token(app, DEMO)}"}
 
@@ -57,6 +67,26 @@ def stela_page_cost(big: int = 20_000) -> tuple[float, float]:
     cursor = int(middle["pagination"]["nextCursor"])
     page(small.id, None)()  # warm up
     return _median_seconds(page(small.id, None), 30), _median_seconds(page(large.id, cursor), 30)
+
+
+def create_beside_siblings(siblings: int = 20_000, creates: int = 200, rounds: int = 3) -> tuple[float, float]:
+    """Return (folder/post per second beside an empty parent, beside `siblings` siblings), median of rounds.
+
+    Both parents get the same stream of same-name creates, alternating, so the suffix series grows alike.
+    """
+    _, backend, demo, empty, full = _two_folders(0, siblings)
+
+    def rate(parent: int) -> float:
+        began = time.perf_counter()
+        for _ in range(creates):
+            backend.create_folder(demo, display_name="l000100.txt", parent_folder_id=parent, fail_on_duplicate=False)
+        return creates / (time.perf_counter() - began)
+
+    beside_empty, beside_full = [], []
+    for _ in range(rounds):
+        beside_empty.append(rate(empty.id))
+        beside_full.append(rate(full.id))
+    return statistics.median(beside_empty), statistics.median(beside_full)
 
 
 def cold_start() -> tuple[float, float]:
@@ -156,6 +186,7 @@ def upload_memory(size: int = 256 * 1024 * 1024) -> tuple[int, int]:
 def main() -> int:
     """Run every benchmark and print one line per target, with its ratio and verdict."""
     small, large = stela_page_cost()
+    empty_rate, full_rate = create_beside_siblings()
     start_base, start = cold_start()
     size, growth = upload_memory()
     rows = [
@@ -164,6 +195,12 @@ def main() -> int:
             large / small,
             "O(page size): ratio near 1 (< 3)",
             large / small < 3,
+        ),
+        (
+            "folder/post rate beside 20,000 siblings vs beside none",
+            full_rate / empty_rate,
+            f"{full_rate:.0f} vs {empty_rate:.0f} creates/s (>= 0.9)",
+            full_rate / empty_rate >= 0.9,
         ),
         (
             "cold start to first answer vs `python -c 'import flask'`",

@@ -1064,7 +1064,8 @@ class Backend:
     @staticmethod
     def _unique_name(repo: Repository, parent: Folder, wanted: str, fail_on_duplicate: bool) -> str:
         base, _ = naming.suffix_base(wanted)
-        taken = repo.names_like(parent.id, base)
+        # Only `wanted` itself and "base (n)…" names can collide, so only those are read (an index range).
+        taken = repo.names_taken(parent.id, wanted, f"{base} (")
         if wanted in taken and fail_on_duplicate:
             raise Conflict(messages.DUPLICATE_NAME, f"an item named {wanted!r} already exists in this folder")
         return naming.deduplicate(wanted, taken)

@@ -352,14 +352,25 @@ class SqlRepository:
     def count_children(self, folder_id: int) -> int:
         return self._s.scalar(select(func.count()).select_from(ItemRow).where(ItemRow.parent_id == folder_id)) or 0
 
-    def names_like(self, parent_id: int, base: str) -> set[str]:
-        names = self._s.scalars(
-            select(ItemRow.download_name).where(
-                ItemRow.parent_id == parent_id,
-                ItemRow.download_name.like(_escape_like(base) + "%", escape="\\"),
+    def names_taken(self, parent_id: int, exact: str, prefix: str) -> set[str]:
+        if self._s.get_bind().dialect.name == "sqlite":
+            # SQLite compares text bytewise (BINARY), so "starts with prefix" is the half-open range
+            # [prefix, prefix with its last character incremented): a seek on the unique (parent, name)
+            # index. LIKE is case-insensitive in SQLite and cannot use that index: it scanned every sibling.
+            upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+            starts = and_(ItemRow.download_name >= prefix, ItemRow.download_name < upper)
+        else:
+            # A database collation may order text linguistically, where a range is not a prefix test.
+            starts = ItemRow.download_name.like(_escape_like(prefix) + "%", escape="\\")
+        # Two seeks, not one OR: SQLite would answer `= exact OR range` by scanning every sibling.
+        names = set(self._s.scalars(select(ItemRow.download_name).where(ItemRow.parent_id == parent_id, starts)))
+        if not exact.startswith(prefix):
+            names.update(
+                self._s.scalars(
+                    select(ItemRow.download_name).where(ItemRow.parent_id == parent_id, ItemRow.download_name == exact)
+                )
             )
-        )
-        return set(names)
+        return names
 
     def _add_item(
         self,

@@ -140,6 +140,15 @@ def test_post_folder_duplicate_keeps_display_name(api: Api, world: World) -> Non
     assert ok(api.create_folder(world.my_files, "X"))["displayName"] == "X"
 
 
+def test_post_folder_deduplication_reads_only_names_that_can_collide(api: Api, world: World) -> None:
+    """Near-miss siblings (other case, no space, a ")" where "(" would be, a prefix) never count as taken."""
+    parent = ok(api.create_folder(world.my_files, "near misses"))["folderId"]
+    for name in ["r (1)", "R (2)", "r(3)", "r )", "r (", "rr (4)", "r (x)"]:
+        assert ok(api.create_folder(parent, name))["downloadName"] == name
+    created = [ok(api.create_folder(parent, "r"))["downloadName"] for _ in range(3)]
+    assert created == ["r", "r (2)", "r (3)"]
+
+
 def test_post_folder_suffixed_name_increments_rather_than_nests(api: Api, world: World) -> None:
     """Creating "A (1)" when "A" and "A (1)" exist gives "A (2)", not "A (1) (1)"."""
     ok(api.create_folder(world.my_files, "A"))
