@@ -1,5 +1,6 @@
 """A soak run: 20 clients mix reads, writes, uploads and deletes against a served mock for ten minutes, and
-the server's RSS is sampled every minute, to show that memory plateaus after warm-up (issue 8).
+the server's RSS is sampled every minute, to show that memory plateaus after warm-up (issue 8). Each client
+keeps at most KEEP items (it deletes before creating past that), so the data stops growing too.
 
 Run: .venv/bin/python benchmarks/soak.py [--minutes 10] [--clients 20] [--sample 60]   (or: nox -s soak)
 
@@ -27,6 +28,9 @@ import httpx
 
 SERVING = re.compile(r"permanent-mock is serving on (http://\S+)")
 BOUNDARY = "soak-boundary"
+#: Items a client keeps at most: past it, it deletes before creating, so the data stops growing and what
+#: the RSS curve shows is the server's own memory, not a folder that gets bigger every minute.
+KEEP = 40
 
 
 @dataclass
@@ -99,6 +103,8 @@ def client_loop(base: str, token: str, parent: int, archive: int, until: float, 
         while time.monotonic() < until:
             n += 1
             roll = rng.random()
+            if len(mine) >= KEEP and roll >= 0.45:
+                roll = 1.0  # a write turns into a delete
             if roll < 0.45:
                 call("GET", "/api/folder/getWithChildren", params={"folderId": parent, "archiveId": archive})
                 call("GET", f"/api/v2/folders/{parent}/children", params={"pageSize": 50})
