@@ -35,7 +35,18 @@ def typing(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the tests of the mock and the SDK (tests/), including the published npm SDK against a live mock."""
     session.install("-e", ".[contracts]", *_groups("test"))
-    session.run("pytest", "tests", "--cov", "--cov-report=term:skip-covered", *session.posargs)
+    # One worker per core; a module's tests stay on one worker, so module fixtures (PostgreSQL) start once.
+    session.run(
+        "pytest",
+        "tests",
+        "-n",
+        "auto",
+        "--dist",
+        "loadfile",
+        "--cov",
+        "--cov-report=term:skip-covered",
+        *session.posargs,
+    )
 
 
 @nox.session
