@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import resource
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +24,10 @@ MAX_HEADER_BYTES = 256 * 1024
 
 def connection_limit(wanted: int = CONNECTION_LIMIT) -> int:
     """Raise the soft descriptor limit towards its hard limit; return how many connections fit under it."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows: no RLIMIT_NOFILE to consult
+        return wanted
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     target = wanted + _SPARE_DESCRIPTORS
     if soft != resource.RLIM_INFINITY and soft < target:

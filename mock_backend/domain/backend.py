@@ -11,6 +11,7 @@ import binascii
 import functools
 import hmac
 import json
+import logging
 import math
 import random
 import secrets
@@ -56,6 +57,8 @@ from mock_backend.domain.models import (
 from mock_backend.domain.ports import BlobStore, BlobWriter, Repository, UnitOfWork
 from mock_backend.domain.security import Signer, TokenClaims, check_password, hash_password
 
+log = logging.getLogger(__name__)
+
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
 #: Runs of an operation that keeps losing write races to other processes before it gives up (409).
@@ -78,8 +81,10 @@ def retried_on_contention(
         for attempt in range(RACE_ATTEMPTS):
             try:
                 return operation(self, *args, **kwargs)
-            except Contention:
+            except Contention as exc:
                 if attempt == RACE_ATTEMPTS - 1:
+                    # Never seen in the race tests; if it happens, an integrity error is likely a bug, not a race.
+                    log.warning("%s lost %d write races in a row: %s", operation.__name__, RACE_ATTEMPTS, exc.detail)
                     raise
                 time.sleep(self._rng.uniform(0, 0.001 * 2 ** min(attempt, 6)))
         raise AssertionError("unreachable")  # pragma: no cover
@@ -795,8 +800,9 @@ class Backend:
         self._drop_blobs([record])
 
     # ------------------------------------------------------------------ housekeeping
-    #: A blob younger than this is never judged unreferenced: another process may be about to commit it.
-    ORPHAN_GRACE_SECONDS = 300
+    #: A blob younger than this is never judged unreferenced: a unit of work may be about to commit it (a long
+    #: import stores its blobs before its rows, and several processes may share the data directory).
+    ORPHAN_GRACE_SECONDS = 3600
     _SWEEP_BATCH = 500
 
     def sweep(self) -> SweepReport:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import shutil
@@ -13,6 +12,11 @@ import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows has no flock
+    fcntl = None  # type: ignore[assignment]
 
 from mock_backend.domain import messages
 from mock_backend.domain.errors import InvalidInput
@@ -74,7 +78,7 @@ class FileBlobStore:
         (root / "incoming").mkdir(parents=True, exist_ok=True)
         store_id = uuid.uuid4().hex
         self._lock: IO[bytes] | None = (root / "incoming" / f"{store_id}.lock").open("wb")
-        fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _try_lock(self._lock)
         self.incoming = root / "incoming" / store_id
         self.incoming.mkdir()
 
@@ -165,12 +169,26 @@ def _is_abandoned(lock: Path) -> bool:
     except FileNotFoundError:
         return True
     with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _try_lock(handle):
             return False
-        fcntl.flock(handle, fcntl.LOCK_UN)
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_UN)
         return True
+
+
+def _try_lock(handle: IO[bytes]) -> bool:
+    """Take an exclusive lock without waiting; False if another store holds it.
+
+    Without flock (Windows) no store can tell a live one from a dead one, so none is ever judged dead:
+    crash leftovers of other processes then stay, and only a store's own directory is removed on close.
+    """
+    if fcntl is None:  # pragma: no cover - Windows
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 #: Seconds within which a lock or directory may still be being set up by its store, so is never judged.
