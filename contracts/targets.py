@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -32,6 +31,7 @@ from contracts.safety import GuardedTransport, WriteGuard, new_run_id
 from contracts.sdk import PermanentClient
 from contracts.sdk.ratelimit import RateLimiter
 from contracts.sdk.transport import ExchangeHook
+from mock_backend import spec
 from mock_backend.app import create_app
 from mock_backend.config import Quirks, Settings
 from mock_backend.domain.seed import DEMO_EMAIL, DEMO_PASSWORD, OTHER_EMAIL, OTHER_PASSWORD
@@ -44,7 +44,7 @@ ENV_TARGET = "PERMANENT_TARGET"
 DEFAULT_TARGET = "mock"
 MOCK_BASE = "http://mock.local"
 #: The contract, for servers that do not serve /openapi.json themselves.
-SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "openapi.yaml"
+SPEC_PATH = spec.SPEC_PATH
 #: Requests per second against servers that are not the mock, unless PERMANENT_RATE_LIMIT says otherwise.
 DEFAULT_RATE_LIMIT = 5.0
 #: Records stay `status.record.uploaded` for the whole run, so two runs of a scenario record the same statuses.

@@ -9,8 +9,11 @@ from typing import Any
 
 import yaml
 
-#: openapi/ sits beside the package in the repository (the contract is not an implementation detail).
-SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "openapi.yaml"
+#: openapi/ sits beside the package in the repository (the contract is not an implementation detail); a
+#: built wheel carries a copy inside the package (setup.py), since it installs no top-level openapi/.
+_REPOSITORY_COPY = Path(__file__).resolve().parent.parent / "openapi" / "openapi.yaml"
+_PACKAGED_COPY = Path(__file__).resolve().parent / "_contract" / "openapi.yaml"
+SPEC_PATH = _REPOSITORY_COPY if _REPOSITORY_COPY.is_file() else _PACKAGED_COPY
 
 
 @functools.lru_cache(maxsize=4)
