@@ -95,13 +95,14 @@ class FileBlobStore:
         """Remove what dead stores left in `incoming/`; return (files, bytes) removed."""
         files = size = 0
         base = self.root / "incoming"
-        for entry in base.iterdir():
+        for entry in list(base.iterdir()):
             if entry == self.incoming or entry.suffix == ".lock":
                 continue
             lock = base / f"{entry.name}.lock"
             if entry.is_dir() and not (_is_abandoned(lock) and (lock.exists() or _old(entry))):
                 continue  # its store is alive (maybe in another process), or too new to judge
-            found = [p for p in entry.rglob("*") if p.is_file()] if entry.is_dir() else [entry]
+            # os.walk, not rglob: another process sweeping at the same moment may remove entries under us.
+            found = [Path(d) / f for d, _, names in os.walk(entry) for f in names] if entry.is_dir() else [entry]
             files += len(found)
             size += sum(_size(p) for p in found)
             if entry.is_dir():
