@@ -63,7 +63,7 @@ permanent-mock is serving on {base}  ({storage})
   Stela API (SDK stelaBaseUrl) {base}/api/v2
   FusionAuth                   {base}/fusionauth
   OpenAPI contract             {base}/openapi.json
-  Deletion audit log           {base}/_mock/deletions
+  Deletion audit log           {base}/_mock/deletions  (with the bearer token below)
   Control token                X-Mock-Control-Token: {control_token}  (needed for {control_scope})
 
 Demo login: {settings.demo_email} / {settings.demo_password}
