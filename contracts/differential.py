@@ -82,8 +82,9 @@ def _paged(client: httpx.Client, base: str, probe: Probe, headers: dict[str, str
     """Send a probe; for a page with a cursor, also ask for the next page."""
     first = client.get(base + probe.path, params=probe.query, headers=headers)
     answers = [(probe.name, first)]
-    if first.status_code == 200 and isinstance(first.json(), dict) and "pagination" in first.json():
-        cursor = first.json().get("pagination", {}).get("nextCursor")
+    body = first.json() if first.status_code == 200 else None
+    if isinstance(body, dict) and isinstance(body.get("pagination"), dict):
+        cursor = body["pagination"].get("nextCursor")
         if isinstance(cursor, str):
             query = (*probe.query, ("cursor", cursor))
             answers.append((f"{probe.name}:next", client.get(base + probe.path, params=query, headers=headers)))

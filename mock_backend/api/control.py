@@ -8,13 +8,12 @@ no CORS headers), and a mock listening beyond loopback asks for the control toke
 
 from __future__ import annotations
 
-import hmac
-
 from flask import Flask, request
 from werkzeug.exceptions import UnsupportedMediaType
 
 from mock_backend.api.support import state
 from mock_backend.domain import messages
+from mock_backend.domain.backend import same_secret
 from mock_backend.domain.errors import Unauthenticated
 
 PREFIX = "/_mock/"
@@ -26,8 +25,7 @@ _WRITES = frozenset({"POST", "PUT", "PATCH"})
 
 def has_control_token() -> bool:
     """Tell whether the request carries this app's control token (compared in constant time)."""
-    given = request.headers.get(HEADER, "")
-    return bool(given) and hmac.compare_digest(given.encode(), state().control_token.encode())
+    return same_secret(request.headers.get(HEADER), state().control_token)
 
 
 def _guard() -> None:

@@ -822,10 +822,13 @@ class Backend:
             if count < self._SWEEP_BATCH:
                 break
         incoming_files, incoming_bytes = self.blobs.sweep_incoming()
-        with self._uow() as repo:
-            referenced = repo.blob_keys()
-        orphans, orphan_bytes = self.blobs.sweep_unreferenced(referenced, self.ORPHAN_GRACE_SECONDS)
+        orphans, orphan_bytes = self.blobs.sweep_unreferenced(self._blob_keys, self.ORPHAN_GRACE_SECONDS)
         return SweepReport(expired, expired_bytes, incoming_files, incoming_bytes, orphans, orphan_bytes)
+
+    def _blob_keys(self) -> set[str]:
+        """Every key a stored blob may be kept under: files' and pending uploads'."""
+        with self._uow() as repo:
+            return repo.blob_keys()
 
     @retried_on_contention
     def _sweep_expired_batch(self, before: datetime) -> tuple[int, int]:

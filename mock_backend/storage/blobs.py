@@ -9,7 +9,7 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -120,16 +120,17 @@ class FileBlobStore:
                 lock.unlink(missing_ok=True)
         return files, size
 
-    def sweep_unreferenced(self, referenced: Iterable[str], grace_seconds: float) -> tuple[int, int]:
-        """Remove stored blobs no key in `referenced` names and untouched for `grace_seconds`; return (files, bytes).
+    def sweep_unreferenced(self, referenced: Callable[[], Iterable[str]], grace_seconds: float) -> tuple[int, int]:
+        """Remove stored blobs no key of `referenced()` names and untouched for `grace_seconds`; return (files, bytes).
 
-        The grace covers a blob kept by another process whose unit of work has not committed yet.
+        The grace covers a blob kept by another process whose unit of work has not committed yet. The keys are
+        asked for only when some blob is old enough to judge (a fresh data directory has none).
         """
         cutoff = time.time() - grace_seconds
         candidates = [p for p in (self.root / "objects").iterdir() if _mtime(p) < cutoff]
         if not candidates:
             return 0, 0
-        names = {self.path(key).name for key in referenced}
+        names = {self.path(key).name for key in referenced()}
         files = size = 0
         for path in candidates:
             if path.name not in names:

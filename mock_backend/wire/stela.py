@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -226,38 +227,44 @@ def folders_response(found: StelaFolders, ctx: WireContext) -> dict[str, Any]:
     return {"items": [folder(f, ctx, lineage=found.lineage) for f in found.folders]}
 
 
-def folders_page_response(found: StelaFolders, page: FolderListPage, ctx: WireContext) -> dict[str, Any]:
-    """Return the plural route's `{"items", "pagination"}`: folders in link-id order, a cursor, a true ceiling."""
-    pagination: dict[str, Any] = {}
-    if page.folders:
-        cursor = str(page.folders[-1].link_id)
-        ids = "&".join(f"folderIds%5B%5D={i}" for i in page.folder_ids)
-        pagination["nextCursor"] = cursor
-        # Real Stela's nextPage repeats every folderIds[] of the request (3ee7ab2), on the plural route.
-        pagination["nextPage"] = f"{ctx.base_url}/api/v2/folders?{ids}&pageSize={page.page_size}&cursor={cursor}"
-    elif not ctx.quirks.stela_empty_page_omits_cursor:
-        pagination["nextCursor"] = None
-        pagination["nextPage"] = None
-    pagination["totalPages"] = page.total_pages
-    return {"items": [folder(f, ctx, lineage=found.lineage) for f in page.folders], "pagination": pagination}
-
-
-def page_response(page: FolderPage, total_pages: int, ctx: WireContext) -> dict[str, Any]:
-    """Return exactly `{"items", "pagination"}`; nextCursor is the last item's folderLinkId (§8.3)."""
+def _pagination(
+    last: Item | None, next_page: Callable[[str], str], total_pages: int, ctx: WireContext
+) -> dict[str, Any]:
+    """Return Stela's paging state; nextCursor is the last item's folderLinkId (§8.3), nextPage its URL."""
     pagination: dict[str, Any] = {}
     # Quirk stela_empty_page_omits_cursor: an empty page has neither nextCursor nor nextPage.
-    if page.items:
-        cursor = str(page.items[-1].link_id)
+    if last is not None:
+        cursor = str(last.link_id)
         pagination["nextCursor"] = cursor
-        # Real Stela points nextPage at the plural route (3ee7ab2; the singular one is deprecated).
-        pagination["nextPage"] = (
-            f"{ctx.base_url}/api/v2/folders/{page.folder_id}/children?pageSize={page.page_size}&cursor={cursor}"
-        )
+        pagination["nextPage"] = next_page(cursor)
     elif not ctx.quirks.stela_empty_page_omits_cursor:
         # With the quirk off the keys stay, null: SDK HEAD accepts null (coerced), and 0.10.1 stops paging.
         pagination["nextCursor"] = None
         pagination["nextPage"] = None
     pagination["totalPages"] = total_pages
+    return pagination
+
+
+def folders_page_response(found: StelaFolders, page: FolderListPage, ctx: WireContext) -> dict[str, Any]:
+    """Return the plural route's `{"items", "pagination"}`: folders in link-id order, a cursor, a true ceiling."""
+    ids = "&".join(f"folderIds%5B%5D={i}" for i in page.folder_ids)
+    # Real Stela's nextPage repeats every folderIds[] of the request (3ee7ab2), on the plural route.
+    pagination = _pagination(
+        page.folders[-1] if page.folders else None,
+        lambda cursor: f"{ctx.base_url}/api/v2/folders?{ids}&pageSize={page.page_size}&cursor={cursor}",
+        page.total_pages,
+        ctx,
+    )
+    return {"items": [folder(f, ctx, lineage=found.lineage) for f in page.folders], "pagination": pagination}
+
+
+def page_response(page: FolderPage, total_pages: int, ctx: WireContext) -> dict[str, Any]:
+    """Return exactly `{"items", "pagination"}` of a children page."""
+    # Real Stela points nextPage at the plural route (3ee7ab2; the singular one is deprecated).
+    base = f"{ctx.base_url}/api/v2/folders/{page.folder_id}/children?pageSize={page.page_size}"
+    pagination = _pagination(
+        page.items[-1] if page.items else None, lambda cursor: f"{base}&cursor={cursor}", total_pages, ctx
+    )
     return {"items": [child(i, ctx, page.lineage, page.folder) for i in page.items], "pagination": pagination}
 
 

@@ -84,7 +84,7 @@ def test_sweep_unreferenced_removes_only_old_blobs_no_key_names(open_store: Call
     store.put("young-orphan", iter([b"333"]))
     _age(store.path("kept"))
     _age(store.path("orphan"))
-    removed = store.sweep_unreferenced({"kept"}, grace_seconds=300)
+    removed = store.sweep_unreferenced(lambda: {"kept"}, grace_seconds=300)
     assert (removed, store.exists("kept"), store.exists("orphan"), store.exists("young-orphan")) == (
         (1, 2),
         True,
