@@ -27,6 +27,8 @@ from mock_backend.api import (
     errors,
     faults,
     folder,
+    gate,
+    jsonio,
     meta,
     record,
     share,
@@ -36,11 +38,11 @@ from mock_backend.api.support import EXTENSION, IdConverter, MockState
 from mock_backend.config import Settings
 from mock_backend.domain.backend import Backend
 from mock_backend.domain.clock import Clock, FrozenClock, SystemClock
-from mock_backend.domain.faults import FaultPlan
 from mock_backend.domain.security import Signer
 from mock_backend.domain.seed import seed
 from mock_backend.storage.blobs import FileBlobStore
 from mock_backend.storage.database import Database
+from mock_backend.storage.faults import SharedFaultPlan
 from mock_backend.sweeper import log_sweep
 
 log = logging.getLogger(__name__)
@@ -83,17 +85,20 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         )
         seed(seeder)
         log.info("seeded the demo world into %s", data_dir)
-    log_sweep(backend.sweep(), "at start")
+    if settings.sweep_at_start:
+        log_sweep(backend.sweep(), "at start")
 
     app = Flask("mock_backend")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_json_bytes
     app.url_map.converters["id"] = IdConverter
-    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep wire field order
+    jsonio.install(app)  # orjson; keeps the wire field order (no sorting)
     app.extensions[EXTENSION] = MockState(
         backend=backend,
         settings=settings,
         spec_json=spec.as_json(),
-        faults=FaultPlan(),
+        # In the data directory, so every worker process (and server) on it applies the same plan; the first
+        # process of a start clears what an earlier run left planned.
+        faults=SharedFaultPlan(data_dir / "faults.json", clear=settings.sweep_at_start),
         control_token=settings.control_token or secrets.token_urlsafe(24),
     )
     # An ephemeral instance's files go when the app is garbage-collected or the process exits.
@@ -120,6 +125,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     access_log.register(app)
     faults.register(app)
     control.register(app)
+    gate.register(app)  # last: a planned delay sleeps before it, not while holding it
     return app
 
 

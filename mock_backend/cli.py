@@ -5,8 +5,13 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import shutil
 import signal
 import sys
+import tempfile
+import threading
+import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +25,8 @@ from mock_backend.app import create_app
 from mock_backend.config import Quirks, Settings
 from mock_backend.domain.errors import DomainError
 from mock_backend.domain.seed import DEMO_EMAIL, DEMO_PASSWORD
-from mock_backend.server import bound_url, make_server
+from mock_backend.logs import configure_logging
+from mock_backend.server import bound_url, bound_url_of, free_port, make_server, serve_with_granian
 from mock_backend.storage.database import Database, SchemaMismatch
 from mock_backend.storage.export import STELA_SQL, stela_sql
 from mock_backend.sweeper import Sweeper
@@ -187,7 +193,23 @@ def main() -> None:
 @_seconds_option(
     "--sweep-interval", 600.0, "Seconds between sweeps of expired uploads and crash leftovers (0: only at start)."
 )
-@click.option("--threads", default=16, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--server",
+    "server_name",
+    type=click.Choice(["granian", "waitress"]),
+    default="granian",
+    show_default=True,
+    help="granian: HTTP in Rust, app in worker processes (the fast one); waitress: one pure-Python process.",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 32),
+    help="granian worker processes on the one data directory. Planned faults (/_mock/faults) live in the worker "
+    "that took them, so keep 1 when you plan faults.",
+)
+@click.option("--threads", default=16, show_default=True, type=click.IntRange(1, 64), help="Threads per worker.")
 @click.option(
     "--log-level",
     default="info",
@@ -215,11 +237,13 @@ def serve(
     fusionauth_client_secret: str,
     control_token: str | None,
     sweep_interval: float,
+    server_name: str,
+    workers: int,
     threads: int,
     log_level: str,
 ) -> None:
     """Start the mock (with the seeded demo world on first start) on a production WSGI server."""
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(log_level)
     # OpenSSH keeps many reads in flight; waitress' queue-depth warnings are noise, not trouble.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR if log_level != "debug" else logging.DEBUG)
     try:
@@ -247,20 +271,26 @@ def serve(
     )
     if cors_origins:
         settings = replace(settings, cors_origins=cors_origins)
+    # SIGTERM (how CI and process managers stop us) unwinds like Ctrl+C, so an --ephemeral
+    # instance removes its temporary directory on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if server_name == "waitress":
+        _serve_waitress(settings, host, port, threads)
+    else:
+        _serve_granian(settings, host, port, threads, workers, log_level)
+
+
+def _serve_waitress(settings: Settings, host: str, port: int, threads: int) -> None:
+    """Serve in this process on waitress."""
     try:
         app = create_app(settings)
     except SchemaMismatch as exc:
         raise click.ClickException(str(exc)) from exc
     server = make_server(app, host, port, threads)
-    base = bound_url(server, host)
     token = (
         mint_token(app, settings.demo_email, PRINTED_TOKEN_TTL) if settings.seed else "(no seeded account: --no-seed)"
     )
-    click.echo(banner(base, settings, token, testing.control_token(app)))
-    sys.stdout.flush()
-    # SIGTERM (how CI and process managers stop us) unwinds like Ctrl+C, so an --ephemeral
-    # instance removes its temporary directory on the way out.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    _announce(bound_url(server, host), settings, token, testing.control_token(app))
     sweeper = Sweeper(testing.backend_of(app), settings.sweep_interval_seconds).start()
     try:
         server.run()
@@ -269,6 +299,68 @@ def serve(
     finally:
         sweeper.stop()
         server.close()
+
+
+def _serve_granian(settings: Settings, host: str, port: int, threads: int, workers: int, log_level: str) -> None:
+    """Serve on granian: this process seeds, prints the banner and sweeps; workers answer requests."""
+    scratch = Path(tempfile.mkdtemp(prefix="permanent-mock-")) if settings.data_dir is None else None
+    try:
+        shared = replace(settings, data_dir=scratch) if scratch else settings
+        try:
+            app = create_app(shared)
+        except SchemaMismatch as exc:
+            raise click.ClickException(str(exc)) from exc
+        control = testing.control_token(app)
+        token = (
+            mint_token(app, settings.demo_email, PRINTED_TOKEN_TTL)
+            if settings.seed
+            else "(no seeded account: --no-seed)"
+        )
+        # Every worker must check the same control token as the banner shows; only this process sweeps.
+        shared = replace(shared, control_token=control, sweep_at_start=False)
+        port = port or free_port(host)
+        base = bound_url_of(host, port)
+        sweeper = Sweeper(testing.backend_of(app), settings.sweep_interval_seconds).start()
+        try:
+            serve_with_granian(
+                shared,
+                host,
+                port,
+                threads=threads,
+                workers=workers,
+                log_level=log_level,
+                on_listening=lambda: _announce_when_answering(base, settings, token, control),
+            )
+        except KeyboardInterrupt:
+            pass
+        finally:
+            sweeper.stop()
+        click.echo("stopped")
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _announce(base: str, settings: Settings, token: str, control: str) -> None:
+    """Print the banner: URLs, login, a fresh token, the SFTP environment block."""
+    click.echo(banner(base, settings, token, control))
+    sys.stdout.flush()
+
+
+def _announce_when_answering(base: str, settings: Settings, token: str, control: str) -> None:
+    """Print the banner from a thread once a worker answers: the URL it shows is usable when it appears."""
+
+    def wait_then_announce() -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base}/_mock/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.02)
+        _announce(base, settings, token, control)
+
+    threading.Thread(target=wait_then_announce, name="permanent-mock-banner", daemon=True).start()
 
 
 @main.command()

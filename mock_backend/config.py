@@ -99,5 +99,7 @@ class Settings:
     control_token_required: bool = False
     #: Seconds between sweeps of expired uploads and crash leftovers by a served mock (0: only at start).
     sweep_interval_seconds: float = 600
+    #: Sweep expired uploads and crash leftovers when the app is built (a server's extra workers skip it).
+    sweep_at_start: bool = True
     #: Bucket name that appears in presigned POSTs and destination URLs.
     bucket: str = "permanent-mock"

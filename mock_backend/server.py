@@ -1,14 +1,20 @@
-"""Serving the app with waitress: in the foreground for the CLI, or on a thread for tests."""
+"""Serving the app: granian (worker processes) for the CLI, waitress on a thread for tests and embedding."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import multiprocessing
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
 from waitress.server import create_server
+
+from mock_backend.config import Settings
 
 #: Open connections the server keeps (waitress's default is 100). A waiting connection costs a socket and a
 #: small buffer, not a worker thread: waitress reads requests on its I/O thread and hands a worker only a
@@ -42,11 +48,16 @@ def connection_limit(wanted: int = CONNECTION_LIMIT) -> int:
     return max(1, min(wanted, soft - _SPARE_DESCRIPTORS))
 
 
-def make_server(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> Any:
-    """Return a bound (not yet running) waitress server for the app, with its limits set deliberately."""
+def make_server(
+    app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 8, max_body: int | None = None
+) -> Any:
+    """Return a bound (not yet running) waitress server for the app, with its limits set deliberately.
+
+    `max_body` defaults to the mock's upload limit; another Flask app (the benchmarks' baseline) must give it.
+    """
     from mock_backend.api.support import EXTENSION
 
-    limit = app.extensions[EXTENSION].settings.max_upload_bytes
+    limit = max_body if max_body is not None else app.extensions[EXTENSION].settings.max_upload_bytes
     return create_server(
         app,
         host=host,
@@ -65,7 +76,11 @@ def make_server(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: 
 
 def bound_url(server: Any, host: str) -> str:
     """Return the base URL a client should use for a bound server."""
-    port = server.effective_port
+    return bound_url_of(host, server.effective_port)
+
+
+def bound_url_of(host: str, port: int) -> str:
+    """Return the base URL a client should use for a server listening on host:port."""
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}"
 
@@ -95,3 +110,95 @@ def serve_in_thread(app: Flask, host: str = "127.0.0.1", port: int = 0) -> Itera
             channel.close()
         server.task_dispatcher.shutdown()
         thread.join(timeout=5)
+
+
+# --- granian: the CLI's server ----------------------------------------------------------------------------------
+#
+# Chosen by measurement (benchmarks/load.py; a Flask hello-world on this 2-core machine): waitress with 16
+# threads ≈ 2,600 requests/s, granian with one worker ≈ 7,600 and with two ≈ 9,500–12,600. Granian parses HTTP
+# and holds connections in Rust, so slow or idle clients cost no Python thread, and it streams request bodies
+# into the app (flat memory during uploads). It runs the app in worker processes, which serve_in_thread cannot
+# do; tests and embedding keep waitress there.
+
+
+def free_port(host: str) -> int:
+    """Return a port that is free on `host` now (for `--port 0`; granian wants a number before it binds)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _worker_app(settings: Settings, log_level: str, _target: str | None = None) -> Flask:
+    """Build one worker's app over the shared data directory (runs in the worker process)."""
+    import signal
+
+    from mock_backend.app import create_app
+    from mock_backend.logs import configure_logging
+
+    # The worker was forked with the server's signal handlers, which only set the server's own flags: a stop
+    # that arrives while the app is being built would be swallowed and the worker would wait for ever. Until
+    # granian installs the worker's handlers (after this returns), a stop simply ends the worker.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    _die_with_parent()
+    configure_logging(log_level)
+    return create_app(settings)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the server process dies, even by SIGKILL: no orphan keeps the port."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    # Without libc's prctl the worker may outlive a killed parent; nothing else to do then.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+def serve_with_granian(
+    settings: Settings,
+    host: str,
+    port: int,
+    *,
+    threads: int,
+    workers: int,
+    log_level: str,
+    on_listening: Callable[[], None] = lambda: None,
+) -> None:
+    """Serve the mock on granian until SIGINT or SIGTERM; each worker builds its app from `settings`.
+
+    `on_listening` runs once the port is bound, before the workers start (connections wait in the backlog).
+    """
+    from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
+    from granian.server import Server
+
+    server = Server(
+        "permanent-mock",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=threads,
+        # Connections are held in Rust: a client that drips its headers waits there, not on a thread, and one
+        # that stops sending is dropped after this long (waitress' channel timeout did the same).
+        http1_settings=HTTP1Settings(header_read_timeout=CHANNEL_TIMEOUT * 1000, max_buffer_size=MAX_HEADER_BYTES),
+        backlog=CONNECTION_LIMIT,
+        log_enabled=False,
+        respawn_failed_workers=True,
+        # A worker that has not stopped this long after being asked is killed (granian waits for ever otherwise).
+        workers_kill_timeout=5,
+    )
+    # Workers start as fresh interpreters, not forks: a fork copies this process's threads' locks (the banner
+    # thread's first request held an import lock at fork time, and the worker hung on its first answer) and its
+    # open database connections. (Python 3.14 stopped forking by default for the same reason.)
+    multiprocessing.set_start_method("spawn", force=True)
+    server.on_startup(on_listening)
+    server.serve(target_loader=functools.partial(_worker_app, settings, log_level), wrap_loader=False)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from collections.abc import Iterator
+from contextlib import ExitStack
+
+from flask import Blueprint, Response, current_app
 
 from mock_backend.api.support import (
     backend,
@@ -30,8 +33,22 @@ def get_root() -> Response:
 @bp.get("/getWithChildren")
 def get_with_children() -> Response:
     """A folder with its direct children (SDK 0.8.0's getFolder)."""
-    folder, children = backend().get_with_children(caller(), query_int("folderId"), query_int("archiveId"))
-    return ok(php.folder_vo(folder, wire(), children))
+    who, folder_id, archive_id = caller(), query_int("folderId"), query_int("archiveId")
+    # Streamed: a folder of 100,000 children would otherwise be built as one answer of ~70 MB in memory.
+    scope = ExitStack()
+    ctx = wire()
+    # Under quirk php_child_records_null_files the answer shows no child's files, so none are read.
+    with_files = not ctx.quirks.php_child_records_null_files
+    folder, children = scope.enter_context(
+        backend().streamed_children(who, folder_id, archive_id, with_files=with_files)
+    )
+    pieces = php.streamed_folder_vo(folder, ctx, children, current_app.json.dumps)
+
+    def stream() -> Iterator[str]:
+        with scope:
+            yield from pieces
+
+    return Response(stream(), mimetype="application/json")
 
 
 @bp.post("/post")

@@ -18,7 +18,8 @@ import secrets
 import string
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -496,17 +497,24 @@ class Backend:
                 raise NotFound(messages.ARCHIVE_LOOKUP, f"archive {archive_id} has no root")
             return root, repo.children(root)
 
-    def get_with_children(self, caller: Account, folder_id: int, archive_id: int) -> tuple[Folder, list[Item]]:
-        """`folder/getWithChildren`: a folder and its direct children.
+    @contextmanager
+    def streamed_children(
+        self, caller: Account, folder_id: int, archive_id: int, *, with_files: bool = True
+    ) -> Iterator[tuple[Folder, Iterator[Item]]]:
+        """`folder/getWithChildren` for any size: the folder and an iterator of its children, read in batches.
+
+        The read stays open until the block ends, so the children are one consistent snapshot; a caller streams
+        them out instead of holding every child (and its answer) in memory at once. Without files, child records
+        carry none (for an answer that shows none).
 
         Raises:
-            NotFound: unknown, deleted or invisible folder, or one outside `archive_id`.
+            NotFound: unknown, deleted or invisible folder, or one outside `archive_id` (on entering the block).
         """
         with self._uow() as repo:
             folder = self._folder(repo, caller, folder_id, Role.VIEWER)
             if folder.archive_id != archive_id:
                 raise NotFound(messages.FOLDER_LOOKUP, f"folder {folder_id} is not in archive {archive_id}")
-            return folder, repo.children(folder)
+            yield folder, repo.iter_children(folder, with_files=with_files)
 
     # ------------------------------------------------------------------ folders
     @retried_on_contention

@@ -6,6 +6,8 @@ sftp-service retries 429 and 5xx for 465 s (sftp-service.md §6), so these are o
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from mock_backend.domain import messages
@@ -41,12 +43,22 @@ class Fault:
 
 
 class FaultPlan:
-    """The faults of one mock instance; thread-safe, kept in memory only."""
+    """The faults of one mock instance; thread-safe, kept in memory (see storage.faults for several processes)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
         self._next_id = 1
+
+    @contextmanager
+    def _locked(self, write: bool = True) -> Iterator[None]:
+        """Hold the plan while `_faults` and `_next_id` are read or changed (a subclass loads and saves them)."""
+        with self._lock:
+            yield
+
+    def _nothing_planned(self) -> bool:
+        """Tell cheaply, without locking, that no fault is planned (asked on every request)."""
+        return not self._faults
 
     def add(
         self, *, path_prefix: str, method: str | None, status: int | None, delay_ms: int, times: int | None
@@ -67,7 +79,7 @@ class FaultPlan:
             raise InvalidInput(messages.VALIDATION_EMPTY, "a fault needs a status, a delayMs, or both")
         if times is not None and times < 1:
             raise InvalidInput(messages.INVALID_REQUEST, "times must be at least 1")
-        with self._lock:
+        with self._locked():
             fault = Fault(self._next_id, path_prefix, method.upper() if method else None, status, delay_ms, times)
             self._next_id += 1
             self._faults.append(fault)
@@ -75,7 +87,9 @@ class FaultPlan:
 
     def take(self, method: str, path: str) -> Fault | None:
         """Return the first fault that hits this request, using up one of its times."""
-        with self._lock:
+        if self._nothing_planned():
+            return None
+        with self._locked():
             for index, fault in enumerate(self._faults):
                 if fault.matches(method, path):
                     if fault.remaining is not None:
@@ -89,7 +103,7 @@ class FaultPlan:
 
     def list(self) -> list[Fault]:
         """Return the planned faults."""
-        with self._lock:
+        with self._locked(write=False):
             return list(self._faults)
 
     def remove(self, fault_id: int) -> None:
@@ -98,7 +112,7 @@ class FaultPlan:
         Raises:
             NotFound: no such fault.
         """
-        with self._lock:
+        with self._locked():
             kept = [f for f in self._faults if f.id != fault_id]
             if len(kept) == len(self._faults):
                 raise NotFound(messages.FAULT_LOOKUP, f"no fault {fault_id}")
@@ -106,5 +120,5 @@ class FaultPlan:
 
     def clear(self) -> None:
         """Remove every fault."""
-        with self._lock:
+        with self._locked():
             self._faults.clear()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Row, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -71,6 +71,93 @@ def _sort_order(sort: str) -> tuple[Any, bool]:
     return ItemRow.sort_name, descending
 
 
+#: The columns an item is built from, in the order `_folder` and `_record` unpack them: the item's, then its
+#: folder's or record's (an outer join fills the other kind's with NULL). Rows are unpacked by position, not
+#: read by name: reading 19 named attributes per row cost more than building the domain object.
+_ITEM_COLUMNS = (
+    ItemRow.link_id,
+    ItemRow.archive_id,
+    ItemRow.archive_nbr,
+    ItemRow.parent_id,
+    ItemRow.parent_link_id,
+    ItemRow.display_name,
+    ItemRow.download_name,
+    ItemRow.type,
+    ItemRow.status,
+    ItemRow.display_at,
+    ItemRow.created_at,
+    ItemRow.updated_at,
+    FolderRow.folder_id,
+    FolderRow.sort,
+    FolderRow.view,
+    FolderRow.size,
+    RecordRow.record_id,
+    RecordRow.upload_file_name,
+    RecordRow.size,
+    RecordRow.meta_token,
+    RecordRow.uploaded_by,
+    RecordRow.ready_at,
+)
+_FOLDER_ID = 12
+_RECORD_ID = 16
+
+_ITEMS = (
+    select(*_ITEM_COLUMNS)
+    .outerjoin(FolderRow, FolderRow.link_id == ItemRow.link_id)
+    .outerjoin(RecordRow, RecordRow.link_id == ItemRow.link_id)
+)
+
+_ACCOUNT = select(*AccountRow.__table__.c).where(AccountRow.id == bindparam("id"))
+
+#: The files of some records. One expanding parameter: `in_(list)` coerced every id anew on each call.
+_FILE_COLUMNS = (
+    FileRow.file_id,
+    FileRow.record_id,
+    FileRow.format,
+    FileRow.size,
+    FileRow.content_type,
+    FileRow.md5,
+    FileRow.blob_key,
+    FileRow.created_at,
+    FileRow.updated_at,
+    FileRow.parent_file_id,
+)
+_FILES_OF = (
+    select(*_FILE_COLUMNS).where(FileRow.record_id.in_(bindparam("ids", expanding=True))).order_by(FileRow.file_id)
+)
+
+
+def _joined(item: ItemRow, folder: FolderRow | None = None, record: RecordRow | None = None) -> tuple[Any, ...]:
+    """Return a just-written item with its folder or record as a row of `_ITEM_COLUMNS`."""
+    return (
+        item.link_id,
+        item.archive_id,
+        item.archive_nbr,
+        item.parent_id,
+        item.parent_link_id,
+        item.display_name,
+        item.download_name,
+        item.type,
+        item.status,
+        item.display_at,
+        item.created_at,
+        item.updated_at,
+        *((folder.folder_id, folder.sort, folder.view, folder.size) if folder else (None,) * 4),
+        *(
+            (
+                record.record_id,
+                record.upload_file_name,
+                record.size,
+                record.meta_token,
+                record.uploaded_by,
+                record.ready_at,
+            )
+            if record
+            else (None,) * 6
+        ),
+    )
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -91,7 +178,7 @@ class SqlRepository:
 
     # ------------------------------------------------------------------ accounts
     @staticmethod
-    def _account(row: AccountRow) -> Account:
+    def _account(row: AccountRow | Row[Any]) -> Account:
         return Account(
             id=row.id,
             email=row.email,
@@ -104,7 +191,8 @@ class SqlRepository:
         )
 
     def account(self, account_id: int) -> Account | None:
-        row = self._s.get(AccountRow, account_id)
+        # Read on every authenticated request: a plain row, not an ORM object.
+        row = self._core(_ACCOUNT, {"id": account_id}).first()
         return self._account(row) if row else None
 
     def account_by_email(self, email: str) -> tuple[Account, str] | None:
@@ -209,95 +297,126 @@ class SqlRepository:
         return f"{row.nbr[:4]}-{base36(row.item_counter)}"
 
     # ------------------------------------------------------------------ items
+    # Items are read as plain rows (SQLAlchemy Core), not ORM objects: listing a large folder built hundreds of
+    # thousands of ORM instances, which cost most of the time of getWithChildren and of every Stela page.
     @staticmethod
-    def _folder(item: ItemRow, folder: FolderRow) -> Folder:
+    def _folder(row: Sequence[Any]) -> Folder:
+        link, archive, nbr, parent, parent_link, display, download, type_, status, shown, created, updated = row[:12]
+        folder_id, sort, view, size = row[12:16]
         return Folder(
-            id=folder.folder_id,
-            link_id=item.link_id,
-            archive_id=item.archive_id,
-            archive_nbr=item.archive_nbr,
-            parent_id=item.parent_id,
-            parent_link_id=item.parent_link_id,
-            display_name=item.display_name,
-            download_name=item.download_name,
-            type=item.type,
-            status=item.status,
-            sort=folder.sort,
-            view=folder.view,
-            size=folder.size,
-            display_at=item.display_at,
-            created_at=item.created_at,
-            updated_at=item.updated_at,
+            id=folder_id,
+            link_id=link,
+            archive_id=archive,
+            archive_nbr=nbr,
+            parent_id=parent,
+            parent_link_id=parent_link,
+            display_name=display,
+            download_name=download,
+            type=type_,
+            status=status,
+            sort=sort,
+            view=view,
+            size=size,
+            display_at=shown,
+            created_at=created,
+            updated_at=updated,
         )
 
     @staticmethod
-    def _file(row: FileRow) -> File:
+    def _file(row: Sequence[Any] | FileRow) -> File:
+        if isinstance(row, FileRow):
+            row = tuple(getattr(row, column.key) for column in _FILE_COLUMNS)
+        file_id, record_id, format_, size, content_type, md5, blob_key, created, updated, parent_file_id = row
         return File(
-            id=row.file_id,
-            record_id=row.record_id,
-            format=row.format,
-            size=row.size,
-            content_type=row.content_type,
-            md5=row.md5,
-            blob_key=row.blob_key,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            parent_file_id=row.parent_file_id,
+            id=file_id,
+            record_id=record_id,
+            format=format_,
+            size=size,
+            content_type=content_type,
+            md5=md5,
+            blob_key=blob_key,
+            created_at=created,
+            updated_at=updated,
+            parent_file_id=parent_file_id,
         )
 
     @staticmethod
-    def _record(item: ItemRow, record: RecordRow, files: Sequence[File]) -> Record:
+    def _record(row: Sequence[Any], files: Sequence[File]) -> Record:
+        link, archive, nbr, parent, parent_link, display, download, type_, status, shown, created, updated = row[:12]
+        record_id, upload_name, size, meta_token, uploaded_by, ready_at = row[16:22]
         # records always have a parent
-        assert item.parent_id is not None
-        assert item.parent_link_id is not None
+        assert parent is not None
+        assert parent_link is not None
         return Record(
-            id=record.record_id,
-            link_id=item.link_id,
-            archive_id=item.archive_id,
-            archive_nbr=item.archive_nbr,
-            parent_id=item.parent_id,
-            parent_link_id=item.parent_link_id,
-            display_name=item.display_name,
-            download_name=item.download_name,
-            upload_file_name=record.upload_file_name,
-            type=item.type,
-            status=item.status,
-            size=record.size,
-            meta_token=record.meta_token,
-            uploaded_by=record.uploaded_by,
-            ready_at=record.ready_at,
-            display_at=item.display_at,
-            created_at=item.created_at,
-            updated_at=item.updated_at,
+            id=record_id,
+            link_id=link,
+            archive_id=archive,
+            archive_nbr=nbr,
+            parent_id=parent,
+            parent_link_id=parent_link,
+            display_name=display,
+            download_name=download,
+            upload_file_name=upload_name,
+            type=type_,
+            status=status,
+            size=size,
+            meta_token=meta_token,
+            uploaded_by=uploaded_by,
+            ready_at=ready_at,
+            display_at=shown,
+            created_at=created,
+            updated_at=updated,
             files=tuple(files),
         )
 
-    def _items(self, where: ColumnElement[bool], order: Sequence[Any] = (), limit: int | None = None) -> list[Item]:
-        """Load items matching `where` as domain objects, in `order`, with their files, in three queries."""
-        query = (
-            select(ItemRow, FolderRow, RecordRow)
-            .outerjoin(FolderRow, FolderRow.link_id == ItemRow.link_id)
-            .outerjoin(RecordRow, RecordRow.link_id == ItemRow.link_id)
-            .where(where)
-            .order_by(*order)
-        )
+    def _item_rows(self, where: ColumnElement[bool], order: Sequence[Any] = (), limit: int | None = None) -> Any:
+        """Return the rows (item, folder and record columns) of the items matching `where`, in `order`."""
+        query = _ITEMS.where(where).order_by(*order)
         if limit is not None:
             query = query.limit(limit)
-        rows = self._s.execute(query).all()
-        record_ids = [record.record_id for _, _, record in rows if record is not None]
+        return self._core(query)
+
+    def _files_of(self, record_ids: Sequence[int]) -> dict[int, list[File]]:
+        """Return the files of the records, by record id, in file id order."""
         files: dict[int, list[File]] = {}
         for chunk in _chunks(record_ids):
-            for file_row in self._s.scalars(
-                select(FileRow).where(FileRow.record_id.in_(chunk)).order_by(FileRow.file_id)
-            ):
-                files.setdefault(file_row.record_id, []).append(self._file(file_row))
+            for file_row in self._core(_FILES_OF, {"ids": list(chunk)}):
+                files.setdefault(file_row[1], []).append(self._file(file_row))
+        return files
+
+    def _core(self, query: Any, parameters: dict[str, Any] | None = None) -> Any:
+        """Run a column query on the session's connection, skipping the ORM's per-statement work (a hot path)."""
+        self._s.flush()  # the ORM would autoflush pending writes first; Core does not
+        return self._s.connection().execute(query, parameters)
+
+    def _items(self, where: ColumnElement[bool], order: Sequence[Any] = (), limit: int | None = None) -> list[Item]:
+        """Load items matching `where` as domain objects, in `order`, with their files, in two queries."""
+        rows = self._item_rows(where, order, limit).all()
+        files = self._files_of([row[_RECORD_ID] for row in rows if row[_RECORD_ID] is not None])
         result: list[Item] = []
-        for item, folder, record in rows:
-            if folder is not None:
-                result.append(self._folder(item, folder))
-            elif record is not None:
-                result.append(self._record(item, record, files.get(record.record_id, [])))
+        for row in rows:
+            if row[_FOLDER_ID] is not None:
+                result.append(self._folder(row))
+            elif row[_RECORD_ID] is not None:
+                result.append(self._record(row, files.get(row[_RECORD_ID], ())))
         return result
+
+    def iter_children(self, folder: Folder, batch: int = 1000, with_files: bool = True) -> Iterator[Item]:
+        """Yield a folder's children in its sort order, loading `batch` rows (and their files) at a time.
+
+        Without files, records carry none: for answers that do not show them.
+        """
+        column, descending = _sort_order(folder.sort)
+        order = (column.desc(), ItemRow.link_id.desc()) if descending else (column, ItemRow.link_id)
+        result = self._item_rows(ItemRow.parent_id == folder.id, order)
+        while rows := result.fetchmany(batch):
+            ids = [row[_RECORD_ID] for row in rows if row[_RECORD_ID] is not None]
+            files = self._files_of(ids) if with_files else {}
+            for row in rows:
+                if row[_FOLDER_ID] is not None:
+                    yield self._folder(row)
+                elif row[_RECORD_ID] is not None:
+                    yield self._record(row, files.get(row[_RECORD_ID], ()))
 
     def folder(self, folder_id: int) -> Folder | None:
         found = self._items(
@@ -429,7 +548,7 @@ class SqlRepository:
         folder = FolderRow(link_id=item.link_id, sort="sort.alphabetical_asc", view="folder.view.grid", size=0)
         self._s.add(folder)
         self._s.flush()
-        return self._folder(item, folder)
+        return self._folder(_joined(item, folder=folder))
 
     def add_record(
         self,
@@ -468,7 +587,7 @@ class SqlRepository:
         )
         self._s.add(record)
         self._s.flush()
-        return self._record(item, record, [])
+        return self._record(_joined(item, record=record), ())
 
     def add_file(
         self,

@@ -6,7 +6,9 @@ carry `folderId`/`ChildItemVOs` keys — omitted, not nulled, or the SDK sees on
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from mock_backend.domain import filetypes
@@ -98,6 +100,22 @@ def folder_vo(folder: Folder, ctx: WireContext, children: list[Item] | None = No
         ChildItemVOs=[_child_vo(child, ctx) for child in children or []],
     )
     return vo
+
+
+def streamed_folder_vo(
+    folder: Folder, ctx: WireContext, children: Iterator[Item], dumps: Callable[[Any], str], batch: int = 1000
+) -> Iterator[str]:
+    """Yield the JSON text of `folder_vo(folder, ctx, children)` piece by piece, `batch` children at a time."""
+    head = dumps(folder_vo(folder, ctx))
+    # folder_vo puts ChildItemVOs last, so its empty array closes the text: open it there instead.
+    assert head.endswith('"ChildItemVOs":[]}') or head.endswith('"ChildItemVOs": []}'), head[-40:]
+    yield head[: head.rindex("[") + 1]
+    first = True
+    while chunk := list(itertools.islice(children, batch)):
+        text = dumps([_child_vo(child, ctx) for child in chunk])[1:-1]
+        yield text if first else "," + text
+        first = False
+    yield "]}"
 
 
 def _child_vo(item: Item, ctx: WireContext) -> dict[str, Any]:

@@ -10,6 +10,8 @@ from mock_backend.domain.errors import InvalidInput
 
 def php(moment: datetime) -> str:
     """Format as PHP does: `YYYY-MM-DDTHH:MM:SS`, UTC, no zone (an offset breaks the SDK: §3.6)."""
+    if moment.tzinfo is None:
+        return moment.isoformat(timespec="seconds")  # the same text, several times faster than strftime
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
@@ -20,11 +22,15 @@ def php_or_none(moment: datetime | None) -> str | None:
 
 def stela(moment: datetime) -> str:
     """Format as Stela does: `YYYY-MM-DDTHH:MM:SS.000Z`."""
+    if moment.tzinfo is None:
+        return moment.isoformat(timespec="seconds") + ".000Z"
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def stela_jsonb(moment: datetime) -> str:
     """Format as Stela's JSONB-built values read: `YYYY-MM-DDTHH:MM:SS+00:00` (files[].createdAt)."""
+    if moment.tzinfo is None:
+        return moment.isoformat(timespec="seconds") + "+00:00"
     return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
