@@ -401,12 +401,14 @@ def report(rows: list[Row], large: dict[str, float], start: dict[str, float], bi
         reads = row.target > 1
         met = min(ratios) >= 1.0 and med >= row.target and p99 <= 1.0 if reads else med >= row.target
         failed = sum(r.failed for r in row.mock)
+        baseline_failed = sum(r.failed for r in row.prism)
         met = met and failed == 0
         verdicts.append(met)
         mock_rps = statistics.median(r.requests_per_second for r in row.mock)
         prism_rps = statistics.median(r.requests_per_second for r in row.prism)
         spread = f"{min(ratios):.2f}|{med:.2f}|{max(ratios):.2f}"
-        note = f" ({failed} failed)" if failed else ""
+        note = f" (mock: {failed} failed)" if failed else ""
+        note += f" (Prism: {baseline_failed} failed)" if baseline_failed else ""
         print(
             f"{row.route:<44} {row.connections:>3} {mock_rps:>9.0f} {prism_rps:>9.0f} {spread:>24} {p99:>7.2f}"
             f" {row.of_hello():>8.2f}  {'ok' if met else 'MISSED'} (target {row.target}x){note}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,3 +29,26 @@ def test_soak_smoke_run_serves_mixed_load_without_a_failure() -> None:
         True,
         True,
     ), result.stdout + result.stderr
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None or shutil.which("npm") is None, reason="needs wrk and npm")
+def test_load_benchmark_smoke_run_drives_every_route_without_a_failure(tmp_path: Path) -> None:
+    """One short round of the side-by-side load benchmark: every route answered by the mock and by Prism, no
+    failed request, a report with a rate for each; the targets themselves are not judged here."""
+    report = tmp_path / "load.json"
+    options = ["--seconds", "1", "--rounds", "1", "--big", "2000", "--report", str(report)]
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "load.py"), *options],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    data = json.loads(report.read_text())
+    runs = [(row["route"], name, run) for row in data["rows"] for name in ("mock", "prism") for run in row[name]]
+    assert (
+        len(data["rows"]),
+        [(route, name) for route, name, run in runs if run["failed"] or run["requests_per_second"] <= 0],
+        data["large"]["getWithChildren_seconds"] > 0,
+    ) == (10, [], True), result.stdout
