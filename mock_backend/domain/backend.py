@@ -55,7 +55,7 @@ from mock_backend.domain.models import (
     SweepReport,
     Upload,
 )
-from mock_backend.domain.ports import BlobStore, BlobWriter, Repository, UnitOfWork
+from mock_backend.domain.ports import BlobStore, BlobWriter, NewRecord, Repository, UnitOfWork
 from mock_backend.domain.security import Signer, TokenClaims, check_password, hash_password
 
 log = logging.getLogger(__name__)
@@ -413,36 +413,40 @@ class Backend:
     ) -> list[Record]:
         """Record already-stored blobs in one folder, in one unit of work (import_files' write)."""
         now = self.clock.now()
-        records = []
         with self._uow(write=True) as repo:
             parent = self._folder(repo, caller, parent_folder_id, CAN_CREATE)
-            for name, key, size, md5 in stored:
-                wanted = naming.record_download_name(name, name)
-                download_name = self._unique_name(repo, parent, wanted, fail_on_duplicate=False)
-                record = repo.add_record(
-                    archive_id=parent.archive_id,
-                    archive_nbr=repo.next_item_nbr(parent.archive_id),
-                    parent=parent,
-                    display_name=name,
-                    download_name=download_name,
-                    upload_file_name=name,
-                    type=filetypes.record_type(name),
-                    size=size,
-                    meta_token=self._meta_token(),
-                    uploaded_by=caller.id,
-                    ready_at=now,
-                    now=now,
+            wanted = [naming.record_download_name(name, name) for name, _, _, _ in stored]
+            # One query for the whole batch finds the names already taken; only those (and names repeated
+            # within the batch) go through the per-name de-duplication, which reads the " (n)" siblings.
+            existing = repo.existing_names(parent.id, wanted)
+            used: set[str] = set()
+            new_records = []
+            for want, (name, key, size, md5) in zip(wanted, stored, strict=True):
+                if want in existing or want in used:
+                    base, _ = naming.suffix_base(want)
+                    taken = repo.names_taken(parent.id, want, f"{base} (") | {
+                        n for n in used if n == want or n.startswith(f"{base} (")
+                    }
+                    download_name = naming.deduplicate(want, taken)
+                else:
+                    download_name = want
+                used.add(download_name)
+                new_records.append(
+                    NewRecord(
+                        display_name=name,
+                        download_name=download_name,
+                        upload_file_name=name,
+                        type=filetypes.record_type(name),
+                        size=size,
+                        meta_token=self._meta_token(),
+                        content_type=filetypes.content_type(download_name, None),
+                        md5=md5,
+                        blob_key=key,
+                    )
                 )
-                original = repo.add_file(
-                    record_id=record.id,
-                    format=FORMAT_ORIGINAL,
-                    size=size,
-                    content_type=filetypes.content_type(download_name, None),
-                    md5=md5,
-                    blob_key=key,
-                    now=now,
-                )
-                records.append(replace(record, files=(original,)))
+            records = repo.add_records(
+                parent=parent, records=new_records, uploaded_by=caller.id, file_format=FORMAT_ORIGINAL, now=now
+            )
             repo.add_to_folder_sizes(parent.id, sum(r.size for r in records), now)
             repo.commit()
         return records

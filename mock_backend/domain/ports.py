@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -20,6 +21,21 @@ from mock_backend.domain.models import (
     ShareLink,
     Upload,
 )
+
+
+@dataclass(frozen=True)
+class NewRecord:
+    """A record to add with its original file, for `Repository.add_records` (the bulk import)."""
+
+    display_name: str
+    download_name: str
+    upload_file_name: str
+    type: str
+    size: int
+    meta_token: str
+    content_type: str
+    md5: str
+    blob_key: str
 
 
 class Repository(Protocol):
@@ -88,6 +104,10 @@ class Repository(Protocol):
         ready_at: datetime,
         now: datetime,
     ) -> Record: ...
+    def existing_names(self, parent_id: int, names: Iterable[str]) -> set[str]: ...
+    def add_records(
+        self, *, parent: Folder, records: Sequence[NewRecord], uploaded_by: int, file_format: str, now: datetime
+    ) -> list[Record]: ...
     def add_file(
         self,
         *,

@@ -8,14 +8,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mock_backend.domain.errors import Contention
 from mock_backend.storage.repository import SqlRepository
-from mock_backend.storage.tables import SCHEMA_VERSION, Base, MetaRow
+from mock_backend.storage.tables import MIGRATIONS, SCHEMA_VERSION, Base, MetaRow
 
 
 class SchemaMismatch(RuntimeError):
@@ -83,6 +83,13 @@ class Database:
                 session.add(MetaRow(key="schema_version", value=SCHEMA_VERSION))
                 session.commit()
                 return True
+            for source, statements in MIGRATIONS:
+                if version.value == source:
+                    # One transaction: a failed migration leaves the old schema, not half of the new one.
+                    for statement in statements:
+                        session.execute(text(statement))
+                    version.value = str(int(source) + 1)
+                    session.commit()
             if version.value != SCHEMA_VERSION:
                 raise SchemaMismatch(
                     f"the database has schema {version.value}, this mock needs {SCHEMA_VERSION}; "

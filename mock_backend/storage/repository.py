@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import Row, and_, bindparam, delete, func, insert, literal, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -25,6 +26,7 @@ from mock_backend.domain.models import (
     ShareLink,
     Upload,
 )
+from mock_backend.domain.ports import NewRecord
 from mock_backend.storage.tables import (
     AccountRow,
     ArchiveRow,
@@ -455,21 +457,25 @@ class SqlRepository:
         where: ColumnElement[bool] = ItemRow.parent_id == folder.id
         if after_link_id is not None:
             anchor = select(column).where(ItemRow.link_id == after_link_id).scalar_subquery()
-            if descending:
-                where = and_(
-                    where,
-                    or_(column < anchor, and_(column == anchor, ItemRow.link_id < after_link_id)),
-                )
-            else:
-                where = and_(
-                    where,
-                    or_(column > anchor, and_(column == anchor, ItemRow.link_id > after_link_id)),
-                )
+            # A row-value comparison, which SQLite and PostgreSQL run as a seek on the (parent, sort key, link)
+            # index. The equivalent `a > x OR (a = x AND b > y)` was filtered row by row from the folder's first
+            # child: the last page of 100,000 children cost 4× the first.
+            key, after = tuple_(column, ItemRow.link_id), tuple_(anchor, literal(after_link_id))
+            where = and_(where, key < after if descending else key > after)
         order = (column.desc(), ItemRow.link_id.desc()) if descending else (column, ItemRow.link_id)
         return self._items(where, order, limit)
 
     def count_children(self, folder_id: int) -> int:
-        return self._s.scalar(select(func.count()).select_from(ItemRow).where(ItemRow.parent_id == folder_id)) or 0
+        return self._s.scalar(select(FolderRow.child_count).where(FolderRow.folder_id == folder_id)) or 0
+
+    def _count_children(self, parent_id: int, delta: int) -> None:
+        """Keep a folder's `child_count` true in the same transaction as the change of its children."""
+        self._s.execute(
+            update(FolderRow)
+            .where(FolderRow.folder_id == parent_id)
+            .values(child_count=FolderRow.child_count + delta)
+            .execution_options(synchronize_session=False)
+        )
 
     def names_taken(self, parent_id: int, exact: str, prefix: str) -> set[str]:
         if self._s.get_bind().dialect.name == "sqlite":
@@ -521,6 +527,8 @@ class SqlRepository:
         )
         self._s.add(row)
         self._s.flush()
+        if parent is not None:
+            self._count_children(parent.id, 1)
         return row
 
     def add_folder(
@@ -589,6 +597,122 @@ class SqlRepository:
         self._s.flush()
         return self._record(_joined(item, record=record), ())
 
+    def existing_names(self, parent_id: int, names: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        wanted = sorted(set(names))
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            query = select(ItemRow.download_name).where(
+                ItemRow.parent_id == parent_id, ItemRow.download_name.in_(chunk)
+            )
+            found.update(self._s.scalars(query))
+        return found
+
+    def add_records(
+        self, *, parent: Folder, records: Sequence[NewRecord], uploaded_by: int, file_format: str, now: datetime
+    ) -> list[Record]:
+        """Insert records with their original files in three multi-row statements (the bulk import).
+
+        One ORM object and flush per row cost ~1 ms a record; 100,000 records took minutes.
+        """
+        if not records:
+            return []
+        archive = self._s.get_one(ArchiveRow, parent.archive_id)
+        first = archive.item_counter + 1
+        archive.item_counter += len(records)
+        self._s.flush()
+        prefix = archive.nbr[:4]
+        link_ids = self._s.scalars(
+            insert(ItemRow).returning(ItemRow.link_id, sort_by_parameter_order=True),
+            [
+                {
+                    "kind": "record",
+                    "archive_id": parent.archive_id,
+                    "archive_nbr": f"{prefix}-{base36(first + n)}",
+                    "parent_id": parent.id,
+                    "parent_link_id": parent.link_id,
+                    "display_name": new.display_name,
+                    "sort_name": new.display_name.casefold(),
+                    "download_name": new.download_name,
+                    "type": new.type,
+                    "status": "status.record.uploaded",
+                    "display_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for n, new in enumerate(records)
+            ],
+        ).all()
+        record_ids = self._s.scalars(
+            insert(RecordRow).returning(RecordRow.record_id, sort_by_parameter_order=True),
+            [
+                {
+                    "link_id": link_id,
+                    "upload_file_name": new.upload_file_name,
+                    "size": new.size,
+                    "meta_token": new.meta_token,
+                    "uploaded_by": uploaded_by,
+                    "ready_at": now,
+                }
+                for link_id, new in zip(link_ids, records, strict=True)
+            ],
+        ).all()
+        file_ids = self._s.scalars(
+            insert(FileRow).returning(FileRow.file_id, sort_by_parameter_order=True),
+            [
+                {
+                    "record_id": record_id,
+                    "format": file_format,
+                    "size": new.size,
+                    "content_type": new.content_type,
+                    "md5": new.md5,
+                    "blob_key": new.blob_key,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for record_id, new in zip(record_ids, records, strict=True)
+            ],
+        ).all()
+        self._count_children(parent.id, len(records))
+        return [
+            Record(
+                id=record_id,
+                link_id=link_id,
+                archive_id=parent.archive_id,
+                archive_nbr=f"{prefix}-{base36(first + n)}",
+                parent_id=parent.id,
+                parent_link_id=parent.link_id,
+                display_name=new.display_name,
+                download_name=new.download_name,
+                upload_file_name=new.upload_file_name,
+                type=new.type,
+                status="status.record.uploaded",
+                size=new.size,
+                meta_token=new.meta_token,
+                uploaded_by=uploaded_by,
+                ready_at=now,
+                display_at=now,
+                created_at=now,
+                updated_at=now,
+                files=(
+                    File(
+                        id=file_id,
+                        record_id=record_id,
+                        format=file_format,
+                        size=new.size,
+                        content_type=new.content_type,
+                        md5=new.md5,
+                        blob_key=new.blob_key,
+                        created_at=now,
+                        updated_at=now,
+                    ),
+                ),
+            )
+            for n, (link_id, record_id, file_id, new) in enumerate(
+                zip(link_ids, record_ids, file_ids, records, strict=True)
+            )
+        ]
+
     def add_file(
         self,
         *,
@@ -633,6 +757,12 @@ class SqlRepository:
 
     def delete_items(self, folders: list[Folder], records: list[Record]) -> None:
         links = [i.link_id for i in folders] + [r.link_id for r in records]
+        gone = {f.id for f in folders}
+        items: list[Item] = [*folders, *records]
+        losses = Counter(i.parent_id for i in items if i.parent_id is not None)
+        for parent_id, lost in losses.items():
+            if parent_id not in gone:  # a deleted folder's counter goes with it
+                self._count_children(parent_id, -lost)
         for chunk in _chunks([r.id for r in records]):
             self._s.execute(delete(FileRow).where(FileRow.record_id.in_(chunk)))
             self._s.execute(delete(RecordRow).where(RecordRow.record_id.in_(chunk)))

@@ -17,7 +17,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+#: How to bring a database of an older schema up to this one: (from version, statements), applied in order.
+MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "1",
+        (
+            "ALTER TABLE folders ADD COLUMN child_count BIGINT NOT NULL DEFAULT 0",
+            "UPDATE folders SET child_count = (SELECT count(*) FROM items WHERE items.parent_id = folders.folder_id)",
+        ),
+    ),
+)
 
 # Names sort the same on SQLite (binary) and PostgreSQL (collation "C" instead of the locale's).
 SortText = Text().with_variant(Text(collation="C"), "postgresql")
@@ -112,7 +122,9 @@ class ItemRow(Base):
 
 
 class FolderRow(Base):
-    """Folder-only columns; `size` is the deep byte count, kept up to date on every change."""
+    """Folder-only columns; `size` is the deep byte count and `child_count` the direct children, both kept up to
+    date on every change (Stela's `totalPages` read a count(*) of the children on every page: 100,000 made every
+    page of that folder 2× slower)."""
 
     __tablename__ = "folders"
     folder_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -120,6 +132,7 @@ class FolderRow(Base):
     sort: Mapped[str] = mapped_column(String(64))
     view: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger, default=0)
+    child_count: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class RecordRow(Base):

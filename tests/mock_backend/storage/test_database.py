@@ -1,0 +1,66 @@
+"""Tests of mock_backend.storage.database and the repository's bookkeeping: schema migration, child counters."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from mock_backend.app import create_app
+from mock_backend.config import Settings
+from mock_backend.domain.backend import Backend
+from mock_backend.storage.database import Database
+from mock_backend.storage.tables import SCHEMA_VERSION, FolderRow, ItemRow
+from mock_backend.testing import backend_of
+
+DEMO = "demo@example.com"
+
+
+def _counters(database: Database) -> list[tuple[int, int, int]]:
+    """Return (folderId, child_count, real number of children) of every folder whose two numbers differ."""
+    with database.engine.connect() as connection:
+        real = (
+            select(func.count()).select_from(ItemRow).where(ItemRow.parent_id == FolderRow.folder_id).scalar_subquery()
+        )
+        rows = connection.execute(select(FolderRow.folder_id, FolderRow.child_count, real)).all()
+    return [(folder, kept, actual) for folder, kept, actual in rows if kept != actual]
+
+
+def _backend(data_dir: Path) -> tuple[Backend, Database]:
+    app = create_app(Settings(data_dir=data_dir, processing_seconds=0))
+    backend = backend_of(app)
+    return backend, Database(f"sqlite:///{data_dir / 'mock.sqlite3'}")
+
+
+def test_child_counters_follow_creates_imports_and_deletes(tmp_path: Path) -> None:
+    """After folder/post, a bulk import, a record delete and a subtree delete, every folder's child_count equals
+    the number of its children (they are what Stela's totalPages reads)."""
+    backend, database = _backend(tmp_path)
+    demo = backend.authenticate(backend.mint_token(DEMO, None))
+    my_files = backend.root_child(demo.default_archive_id or 1, "My Files").id
+    parent = backend.create_folder(demo, display_name="counted", parent_folder_id=my_files, fail_on_duplicate=True)
+    inner = backend.create_folder(demo, display_name="inner", parent_folder_id=parent.id, fail_on_duplicate=True)
+    records = backend.import_files(demo, parent_folder_id=parent.id, files=[(f"f{n}.txt", b"x") for n in range(30)])
+    backend.import_files(demo, parent_folder_id=inner.id, files=[("a.txt", b"x"), ("a.txt", b"y")])
+    backend.delete_record(demo, records[0].id)
+    backend.delete_folder(demo, inner.id)
+    with backend._uow() as repo:
+        counted = repo.count_children(parent.id)
+    assert (counted, _counters(database)) == (29, [])
+
+
+def test_a_schema_1_database_is_migrated_with_its_counters_filled(tmp_path: Path) -> None:
+    """A data directory written by schema 1 (no child_count) opens: the column is added and filled from the rows."""
+    _backend(tmp_path)
+    path = tmp_path / "mock.sqlite3"
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute("ALTER TABLE folders DROP COLUMN child_count")
+        connection.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    database = Database(f"sqlite:///{path}")
+    database.create_schema()
+    with closing(sqlite3.connect(path)) as connection:
+        version = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        filled = connection.execute("SELECT count(*) FROM folders WHERE child_count > 0").fetchone()[0]
+    assert (version, filled > 0, _counters(database)) == (SCHEMA_VERSION, True, [])
