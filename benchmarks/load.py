@@ -480,10 +480,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10, help="length of one wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds")
     parser.add_argument("--big", type=int, default=100_000, help="children of the large folder (0: skip)")
-    parser.add_argument("--only", default="", help="run only routes whose name contains this")
+    parser.add_argument("--only", default="", help="run only routes whose name contains one of these (comma-separated)")
     parser.add_argument("--report", type=Path, default=ROOT / "reports" / "bench-load.json")
     args = parser.parse_args(argv)
-    routes = [r for r in ROUTES if args.only.lower() in r.name.lower()]
+    wanted = [part.strip().lower() for part in args.only.split(",")]
+    routes = [r for r in ROUTES if any(part in r.name.lower() for part in wanted)]
     prism_binary()
     with tempfile.TemporaryDirectory(prefix="permanent-mock-bench-") as scratch:
         print(f"building the world ({args.big:,} records in the large folder) …", flush=True)

@@ -6,7 +6,7 @@ import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import Engine
@@ -16,6 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from mock_backend.domain.errors import Contention
 from mock_backend.storage.repository import SqlRepository
 from mock_backend.storage.tables import MIGRATIONS, SCHEMA_VERSION, Base, MetaRow
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: SQLite's own locking alone
+    fcntl = None  # type: ignore[assignment]
 
 
 class SchemaMismatch(RuntimeError):
@@ -69,6 +74,13 @@ class Database:
         # One writer at a time keeps SQLite free of lock-upgrade deadlocks and makes
         # name de-duplication race-free; the unique index still guards other processes.
         self._write_lock = threading.Lock()
+        # Writers of other processes (granian's workers, other servers on the data directory) queue on a flock
+        # beside the database: the kernel wakes the next one at once. Left to SQLite's busy handler, a waiting
+        # writer slept in growing steps (up to 100 ms each), and folder/post's p99 under two workers was 35×
+        # Prism's.
+        self._writer_file: IO[bytes] | None = None
+        if sqlite and fcntl is not None and self.engine.url.database not in (None, "", ":memory:"):
+            self._writer_file = open(f"{self.engine.url.database}-writer.lock", "a+b")  # noqa: SIM115 - held for life
 
     def create_schema(self) -> bool:
         """Create missing tables; return True when the database was empty.
@@ -116,6 +128,8 @@ class Database:
         """
         if write:
             self._write_lock.acquire()
+            if self._writer_file is not None:
+                fcntl.flock(self._writer_file, fcntl.LOCK_EX)
         session: Session = self._sessions()
         try:
             if write and self.engine.dialect.name == "sqlite":
@@ -131,8 +145,13 @@ class Database:
             session.rollback()
             session.close()
             if write:
+                if self._writer_file is not None:
+                    fcntl.flock(self._writer_file, fcntl.LOCK_UN)
                 self._write_lock.release()
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (and the writers' lock file)."""
         self.engine.dispose()
+        if self._writer_file is not None:
+            self._writer_file.close()
+            self._writer_file = None
