@@ -27,6 +27,8 @@ from pathlib import Path
 
 import httpx
 
+from mock_backend.cli import DEFAULT_WORKERS
+
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT = ROOT / "openapi" / "openapi.yaml"
 PRISM_VERSION = "5.14.2"
@@ -34,6 +36,8 @@ PRISM_HOME = ROOT / ".cache" / f"prism-{PRISM_VERSION}"
 LUA = Path(__file__).with_name("load.lua")
 DEMO = "demo@example.com"
 BIN = Path(sys.executable).parent
+#: The mock's default threads per worker (`permanent-mock serve --threads`); the hello-world gets the same.
+THREADS = 4
 
 
 def _free_port() -> int:
@@ -179,7 +183,7 @@ def build_world(data_dir: Path, big: int) -> World:
 
 
 @contextmanager
-def serve_mock(data_dir: Path, threads: int = 16) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def serve_mock(data_dir: Path, threads: int = THREADS) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """Serve a data directory with `permanent-mock serve` in a subprocess."""
     port = _free_port()
     args = [str(BIN / "permanent-mock"), "serve", "--data-dir", str(data_dir), "--port", str(port)]
@@ -200,12 +204,14 @@ def serve_prism() -> Iterator[tuple[str, subprocess.Popen[str]]]:
 
 
 @contextmanager
-def serve_hello(threads: int = 16) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """Serve the Flask hello-world on the mock's server settings."""
+def serve_hello(threads: int = THREADS) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """Serve the Flask hello-world with granian on the mock's default workers and threads."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    args = [sys.executable, str(Path(__file__).with_name("hello.py")), str(port), str(threads)]
-    with _process(args, f"{base}/", env={"PYTHONPATH": str(ROOT)}) as process:
+    args = [str(BIN / "granian"), "--interface", "wsgi", "--factory", "--host", "127.0.0.1", "--port", str(port)]
+    args += ["--workers", str(DEFAULT_WORKERS), "--blocking-threads", str(threads), "--no-log"]
+    args += ["--working-dir", str(Path(__file__).parent), "hello:build"]
+    with _process(args, f"{base}/") as process:
         yield base, process
 
 

@@ -7,6 +7,7 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -15,6 +16,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from click.decorators import FC
@@ -282,6 +284,10 @@ def serve(
     # SIGTERM (how CI and process managers stop us) unwinds like Ctrl+C, so an --ephemeral
     # instance removes its temporary directory on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if port and not _port_is_free(host, port):
+        _fail(
+            f"{host}:{port} is in use (another server listens there): pick another --port, or --port 0 for a free one"
+        )
     if server_name == "waitress":
         _serve_waitress(settings, host, port, threads)
     else:
@@ -349,6 +355,24 @@ def _serve_granian(settings: Settings, host: str, port: int, threads: int, worke
             shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _fail(message: str) -> NoReturn:
+    """End with one line on stderr and exit status 2 (a usage problem, not a crash)."""
+    click.echo(f"permanent-mock: {message}", err=True)
+    sys.exit(2)
+
+
+def _port_is_free(host: str, port: int) -> bool:
+    """Tell whether host:port can be bound now (the servers would fail later, with a traceback)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def _announce(base: str, settings: Settings, token: str, control: str) -> None:
     """Print the banner: URLs, login, a fresh token, the SFTP environment block."""
     click.echo(banner(base, settings, token, control))
@@ -381,6 +405,8 @@ def _announce_when_answering(base: str, settings: Settings, token: str, control:
 @click.option("--ttl", default=PRINTED_TOKEN_TTL, show_default=True, type=click.IntRange(1))
 def token(email: str, data_dir: Path, ttl: int) -> None:
     """Print a bearer token for an account of a data directory."""
+    if not (data_dir / "mock.sqlite3").is_file():
+        _fail(f"no mock data in {data_dir}: start `permanent-mock serve --data-dir {data_dir}` first")
     try:
         app = create_app(Settings(data_dir=data_dir))
         click.echo(mint_token(app, email, ttl))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -97,3 +98,24 @@ def test_serve_beyond_loopback_closes_the_control_routes_and_prints_the_token() 
         without = httpx.get(f"{server.url}/_mock/faults")
         with_token = httpx.get(f"{server.url}/_mock/faults", headers={"X-Mock-Control-Token": token.group(1)})
     assert (without.status_code, with_token.status_code) == (401, 200)
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line_and_exits_2() -> None:
+    """A port another server listens on: one line naming it and the way out, exit status 2, no traceback."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--ephemeral", "--port", str(port)])
+    assert (result.exit_code, result.output.strip().count("\n"), f"127.0.0.1:{port} is in use" in result.output) == (
+        2,
+        0,
+        True,
+    ), result.output
+
+
+def test_token_for_a_data_directory_that_does_not_exist_says_so_and_creates_nothing(tmp_path: Path) -> None:
+    """`permanent-mock token --data-dir MISSING`: one line, exit 2, and no directory (nor world) is made."""
+    missing = tmp_path / "missing"
+    result = CliRunner().invoke(main, ["token", "--data-dir", str(missing)])
+    assert (result.exit_code, "no mock data in" in result.output, missing.exists()) == (2, True, False), result.output

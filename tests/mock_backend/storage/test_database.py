@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -28,16 +29,24 @@ def _counters(database: Database) -> list[tuple[int, int, int]]:
     return [(folder, kept, actual) for folder, kept, actual in rows if kept != actual]
 
 
-def _backend(data_dir: Path) -> tuple[Backend, Database]:
-    app = create_app(Settings(data_dir=data_dir, processing_seconds=0))
-    backend = backend_of(app)
-    return backend, Database(f"sqlite:///{data_dir / 'mock.sqlite3'}")
+@contextmanager
+def _database(data_dir: Path) -> Iterator[Database]:
+    """Open the data directory's database (for reading it behind the app's back); close it at the end."""
+    database = Database(f"sqlite:///{data_dir / 'mock.sqlite3'}")
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+def _backend(data_dir: Path) -> Backend:
+    return backend_of(create_app(Settings(data_dir=data_dir, processing_seconds=0)))
 
 
 def test_child_counters_follow_creates_imports_and_deletes(tmp_path: Path) -> None:
     """After folder/post, a bulk import, a record delete and a subtree delete, every folder's child_count equals
     the number of its children (they are what Stela's totalPages reads)."""
-    backend, database = _backend(tmp_path)
+    backend = _backend(tmp_path)
     demo = backend.authenticate(backend.mint_token(DEMO, None))
     my_files = backend.root_child(demo.default_archive_id or 1, "My Files").id
     parent = backend.create_folder(demo, display_name="counted", parent_folder_id=my_files, fail_on_duplicate=True)
@@ -48,7 +57,9 @@ def test_child_counters_follow_creates_imports_and_deletes(tmp_path: Path) -> No
     backend.delete_folder(demo, inner.id)
     with backend._uow() as repo:
         counted = repo.count_children(parent.id)
-    assert (counted, _counters(database)) == (29, [])
+    with _database(tmp_path) as database:
+        wrong = _counters(database)
+    assert (counted, wrong) == (29, [])
 
 
 def test_a_schema_1_database_is_migrated_with_its_counters_filled(tmp_path: Path) -> None:
@@ -58,9 +69,10 @@ def test_a_schema_1_database_is_migrated_with_its_counters_filled(tmp_path: Path
     with closing(sqlite3.connect(path)) as connection, connection:
         connection.execute("ALTER TABLE folders DROP COLUMN child_count")
         connection.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    database = Database(f"sqlite:///{path}")
-    database.create_schema()
+    with _database(tmp_path) as database:
+        database.create_schema()
+        wrong = _counters(database)
     with closing(sqlite3.connect(path)) as connection:
         version = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
         filled = connection.execute("SELECT count(*) FROM folders WHERE child_count > 0").fetchone()[0]
-    assert (version, filled > 0, _counters(database)) == (SCHEMA_VERSION, True, [])
+    assert (version, filled > 0, wrong) == (SCHEMA_VERSION, True, [])
