@@ -20,9 +20,14 @@ PERMANENT_FUSIONAUTH_CLIENT_ID / PERMANENT_FUSIONAUTH_CLIENT_SECRET / PERMANENT_
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
@@ -34,11 +39,13 @@ from contracts.sdk.transport import ExchangeHook
 from mock_backend import spec
 from mock_backend.app import create_app
 from mock_backend.config import Quirks, Settings
+from mock_backend.domain.clock import FrozenClock
 from mock_backend.domain.seed import DEMO_EMAIL, DEMO_PASSWORD, OTHER_EMAIL, OTHER_PASSWORD
 from mock_backend.testing import mint_token
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
+    from flask import Flask
 
 ENV_TARGET = "PERMANENT_TARGET"
 DEFAULT_TARGET = "mock"
@@ -457,3 +464,70 @@ def in_process_client(
     app = create_app(settings or Settings())
     token = mint_token(app, email) if (settings is None or settings.seed) else None
     return PermanentClient.for_wsgi(app, token=token, on_exchange=on_exchange)
+
+
+# --- fresh mocks for the pytest plugin ----------------------------------------------------------------------------
+
+
+@dataclass
+class FreshMock:
+    """A new mock in its own temporary data directory, for one test (or one session) of another project."""
+
+    app: WSGIApplication
+    data_dir: Path
+    settings: Settings
+    #: The mock's clock when the test froze it (`advance(seconds)` moves it), else None: the real time.
+    clock: FrozenClock | None
+    token: str | None
+
+    def client(self, email: str = DEMO_EMAIL) -> PermanentClient:
+        """Return an SDK client of this mock calling it in-process, logged in as `email`."""
+        return PermanentClient.for_wsgi(self.app, token=mint_token(self.flask, email))
+
+    @property
+    def flask(self) -> Flask:
+        """The Flask app (for `app.test_client()` or `mock_backend.testing` helpers)."""
+        return cast("Flask", self.app)
+
+    @contextmanager
+    def served(self) -> Iterator[str]:
+        """Serve this mock over HTTP on a free loopback port, on a thread; yield its base URL."""
+        from mock_backend.server import serve_in_thread
+
+        with serve_in_thread(self.flask) as base:
+            yield base
+
+    def sftp_environment(self, base: str) -> dict[str, str]:
+        """Return the environment that points PermanentOrg/sftp-service at this mock served at `base`."""
+        from mock_backend.cli import sftp_environment
+
+        return sftp_environment(base, self.settings)
+
+    def close(self) -> None:
+        """Close the mock's database and blob store and remove its data directory."""
+        from mock_backend.testing import close
+
+        close(self.flask)
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def fresh_mock(
+    *, quirks: Mapping[str, bool] | None = None, clock: datetime | None = None, **settings: Any
+) -> FreshMock:
+    """Build a seeded (unless `seed=False`) mock in a new temporary directory.
+
+    Raises:
+        ValueError: an unknown quirk; TypeError: an unknown setting.
+    """
+    data_dir = Path(tempfile.mkdtemp(prefix="permanent-mock-test-"))
+    try:
+        chosen = Settings(data_dir=data_dir, **settings)
+        if quirks:
+            chosen = replace(chosen, quirks=chosen.quirks.with_switches(dict(quirks)))
+        frozen = FrozenClock(clock) if clock is not None else None
+        app = create_app(chosen, clock=frozen)
+    except BaseException:
+        shutil.rmtree(data_dir, ignore_errors=True)
+        raise
+    token = mint_token(app, chosen.demo_email) if chosen.seed else None
+    return FreshMock(app, data_dir, chosen, frozen, token)

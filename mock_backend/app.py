@@ -47,6 +47,8 @@ from mock_backend.sweeper import log_sweep
 
 log = logging.getLogger(__name__)
 
+#: Where an app keeps the finalizer that closes its database and blob store (see mock_backend.testing.close).
+CLOSE = "permanent_mock_close"
 #: The seeded world is built at this instant with this random seed, so it is the same every time.
 SEED_TIME = datetime(2024, 1, 2, 15, 4, 5)
 SEED_RANDOM = 20240102
@@ -101,8 +103,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         faults=SharedFaultPlan(data_dir / "faults.json", clear=settings.sweep_at_start),
         control_token=settings.control_token or secrets.token_urlsafe(24),
     )
-    # An ephemeral instance's files go when the app is garbage-collected or the process exits.
-    weakref.finalize(app, _discard, database, store, scratch)
+    # An ephemeral instance's files go when the app is garbage-collected or the process exits, or when
+    # `mock_backend.testing.close(app)` runs this finalizer earlier.
+    app.extensions[CLOSE] = weakref.finalize(app, _discard, database, store, scratch)
     CORS(
         app,
         # The mock's own control routes get no CORS headers: a page of another origin cannot read them, and

@@ -62,11 +62,24 @@ def is_loopback(host: str) -> bool:
         return False  # a host name: it may resolve to any interface
 
 
+def sftp_environment(base: str, settings: Settings) -> dict[str, str]:
+    """Return the environment that points PermanentOrg/sftp-service at a mock served at `base`."""
+    return {
+        "FUSION_AUTH_HOST": f"{base}/fusionauth",
+        "FUSION_AUTH_KEY": settings.fusionauth_api_key,
+        "FUSION_AUTH_SFTP_CLIENT_ID": settings.fusionauth_client_id,
+        "FUSION_AUTH_SFTP_CLIENT_SECRET": settings.fusionauth_client_secret,
+        "PERMANENT_API_BASE_PATH": f"{base}/api",
+        "STELA_API_BASE_PATH": f"{base}/api/v2",
+    }
+
+
 def banner(base: str, settings: Settings, token: str, control_token: str = "") -> str:
     """Return the start-up text: URLs, the demo login, a token, the SFTP environment block, the quirks."""
     quirks = ", ".join(f"{name}={'on' if getattr(settings.quirks, name) else 'off'}" for name in Quirks.names())
     storage = f"data directory {settings.data_dir}" if settings.data_dir else "ephemeral (nothing is kept)"
     control_scope = "every /_mock/ route" if settings.control_token_required else "other accounts' deletions"
+    exports = "\n".join(f"export {name}={value}" for name, value in sftp_environment(base, settings).items())
     return f"""\
 permanent-mock is serving on {base}  ({storage})
 
@@ -82,12 +95,7 @@ Bearer token for {settings.demo_email} (valid {PRINTED_TOKEN_TTL // 3600} h):
   {token}
 
 Environment for PermanentOrg/sftp-service (add SSH_HOST_KEY_PATH and SSH_PORT):
-export FUSION_AUTH_HOST={base}/fusionauth
-export FUSION_AUTH_KEY={settings.fusionauth_api_key}
-export FUSION_AUTH_SFTP_CLIENT_ID={settings.fusionauth_client_id}
-export FUSION_AUTH_SFTP_CLIENT_SECRET={settings.fusionauth_client_secret}
-export PERMANENT_API_BASE_PATH={base}/api
-export STELA_API_BASE_PATH={base}/api/v2
+{exports}
 
 Quirks: {quirks}
 Press Ctrl+C to stop.

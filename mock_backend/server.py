@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import multiprocessing
+import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -132,34 +134,37 @@ def free_port(host: str) -> int:
         return port
 
 
-def _worker_app(settings: Settings, log_level: str, _target: str | None = None) -> Flask:
+def _worker_app(settings: Settings, log_level: str, server_pid: int, _target: str | None = None) -> Flask:
     """Build one worker's app over the shared data directory (runs in the worker process)."""
-    import signal
-
     from mock_backend.app import create_app
     from mock_backend.logs import configure_logging
 
-    # The worker was forked with the server's signal handlers, which only set the server's own flags: a stop
-    # that arrives while the app is being built would be swallowed and the worker would wait for ever. Until
-    # granian installs the worker's handlers (after this returns), a stop simply ends the worker.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    _die_with_parent()
+    _die_with(server_pid)
     configure_logging(log_level)
     return create_app(settings)
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to end this worker when the server process dies, even by SIGKILL: no orphan keeps the port."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-    import signal
+def _die_with(server_pid: int) -> None:
+    """End this worker when the server process dies, even by SIGKILL: no orphan keeps the port or its locks.
 
-    pr_set_pdeathsig = 1
-    # Without libc's prctl the worker may outlive a killed parent; nothing else to do then.
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    Linux sends the worker SIGKILL when its parent dies (PR_SET_PDEATHSIG); a watchdog thread also checks once a
+    second that the parent is still the server, for other systems and for a server that died before the request
+    was made (an orphan left by a SIGKILL in CI was seen once).
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        pr_set_pdeathsig = 1
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+    def watch() -> None:
+        while os.getppid() == server_pid:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="permanent-mock-parent-watch", daemon=True).start()
 
 
 def serve_with_granian(
@@ -201,4 +206,5 @@ def serve_with_granian(
     # open database connections. (Python 3.14 stopped forking by default for the same reason.)
     multiprocessing.set_start_method("spawn", force=True)
     server.on_startup(on_listening)
-    server.serve(target_loader=functools.partial(_worker_app, settings, log_level), wrap_loader=False)
+    loader = functools.partial(_worker_app, settings, log_level, os.getpid())
+    server.serve(target_loader=loader, wrap_loader=False)

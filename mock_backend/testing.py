@@ -23,3 +23,10 @@ def control_token(app: Flask) -> str:
     """Return the secret of the app's `/_mock/*` control routes (header X-Mock-Control-Token)."""
     state: MockState = app.extensions[EXTENSION]
     return state.control_token
+
+
+def close(app: Flask) -> None:
+    """Close an app's database connections and blob store now (an ephemeral app also removes its directory)."""
+    from mock_backend.app import CLOSE
+
+    app.extensions[CLOSE]()

@@ -40,6 +40,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 #: Pooled SQLite connections: a served worker's threads (16 by default) plus the sweeper and spare.
 POOL_SIZE = 24
 
+#: The PostgreSQL advisory lock key writers queue on (any constant; "pmock" in ASCII).
+_PG_WRITERS_LOCK = 0x706D6F636B
+
 #: PostgreSQL SQLSTATEs of a transaction that lost to a concurrent one: serialization failure, deadlock.
 _PG_RETRYABLE = frozenset({"40001", "40P01"})
 
@@ -136,6 +139,11 @@ class Database:
                 # Take SQLite's write lock up front: a deferred transaction that read before another
                 # process wrote fails at its first write (SQLITE_BUSY_SNAPSHOT) without waiting.
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            elif write and self.engine.dialect.name == "postgresql":
+                # Writers of every process queue on one advisory lock, held until the transaction ends. Without
+                # it, four worker processes creating one name kept losing the unique-index race to each other,
+                # and on a busy machine a writer ran out of retries (409) although nothing was wrong.
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WRITERS_LOCK})
             yield SqlRepository(session)
         except DBAPIError as exc:
             if lost_race(exc):
