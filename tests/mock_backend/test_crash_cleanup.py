@@ -21,8 +21,8 @@ from tests import processes
 pytestmark = pytest.mark.slow
 
 CHUNK = 1024 * 1024
-#: Waitress receives the whole body before the app runs; the app then copies it into the blob store. That
-#: copy is what a kill can cut short, so the body is large enough for the copy to be caught in progress.
+#: The app copies the body into the blob store as it arrives (granian streams it; waitress buffered it first).
+#: That copy is what a kill can cut short, so the body is large enough for the copy to be caught in progress.
 DECLARED = 256 * CHUNK
 BOUNDARY = "crash-test-boundary"
 
