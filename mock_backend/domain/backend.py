@@ -18,7 +18,7 @@ import secrets
 import string
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -423,11 +423,7 @@ class Backend:
             new_records = []
             for want, (name, key, size, md5) in zip(wanted, stored, strict=True):
                 if want in existing or want in used:
-                    base, _ = naming.suffix_base(want)
-                    taken = repo.names_taken(parent.id, want, f"{base} (") | {
-                        n for n in used if n == want or n.startswith(f"{base} (")
-                    }
-                    download_name = naming.deduplicate(want, taken)
+                    download_name = self._unique_name(repo, parent, want, fail_on_duplicate=False, pending=used)
                 else:
                     download_name = want
                 used.add(download_name)
@@ -1083,10 +1079,14 @@ class Backend:
             raise InvalidInput(key, f"{field} {problem}")
 
     @staticmethod
-    def _unique_name(repo: Repository, parent: Folder, wanted: str, fail_on_duplicate: bool) -> str:
+    def _unique_name(
+        repo: Repository, parent: Folder, wanted: str, fail_on_duplicate: bool, pending: Collection[str] = ()
+    ) -> str:
+        """Return `wanted` or its first free " (n)" form among the parent's names and `pending` (not yet written)."""
         base, _ = naming.suffix_base(wanted)
         # Only `wanted` itself and "base (n)…" names can collide, so only those are read (an index range).
         taken = repo.names_taken(parent.id, wanted, f"{base} (")
+        taken.update(pending)
         if wanted in taken and fail_on_duplicate:
             raise Conflict(messages.DUPLICATE_NAME, f"an item named {wanted!r} already exists in this folder")
         return naming.deduplicate(wanted, taken)

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Row, and_, bindparam, delete, func, insert, literal, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
@@ -41,6 +41,8 @@ from mock_backend.storage.tables import (
     UploadRow,
 )
 
+T = TypeVar("T")
+
 _CHUNK = 500  # stay far below SQLite's bound-parameter limit
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -54,7 +56,7 @@ def base36(value: int, width: int = 4) -> str:
     return digits.rjust(width, "0")
 
 
-def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
+def _chunks(values: Sequence[T]) -> Iterable[Sequence[T]]:
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
 
@@ -158,6 +160,17 @@ def _joined(item: ItemRow, folder: FolderRow | None = None, record: RecordRow | 
             else (None,) * 6
         ),
     )
+
+
+def _child_order(folder: Folder) -> tuple[Any, Any]:
+    """Return the ORDER BY of a folder's children: its sort key, then link id (the same direction) for ties."""
+    column, descending = _sort_order(folder.sort)
+    return (column.desc(), ItemRow.link_id.desc()) if descending else (column, ItemRow.link_id)
+
+
+def _item_nbr(archive_nbr: str, counter: int) -> str:
+    """Return the archiveNbr of an archive's `counter`-th item: the archive's prefix, then base 36 (§13)."""
+    return f"{archive_nbr[:4]}-{base36(counter)}"
 
 
 def _escape_like(text: str) -> str:
@@ -296,7 +309,7 @@ class SqlRepository:
         row = self._s.get_one(ArchiveRow, archive_id)
         row.item_counter += 1
         self._s.flush()
-        return f"{row.nbr[:4]}-{base36(row.item_counter)}"
+        return _item_nbr(row.nbr, row.item_counter)
 
     # ------------------------------------------------------------------ items
     # Items are read as plain rows (SQLAlchemy Core), not ORM objects: listing a large folder built hundreds of
@@ -391,10 +404,10 @@ class SqlRepository:
         self._s.flush()  # the ORM would autoflush pending writes first; Core does not
         return self._s.connection().execute(query, parameters)
 
-    def _items(self, where: ColumnElement[bool], order: Sequence[Any] = (), limit: int | None = None) -> list[Item]:
-        """Load items matching `where` as domain objects, in `order`, with their files, in two queries."""
-        rows = self._item_rows(where, order, limit).all()
-        files = self._files_of([row[_RECORD_ID] for row in rows if row[_RECORD_ID] is not None])
+    def _built(self, rows: Sequence[Row[Any]], with_files: bool = True) -> list[Item]:
+        """Build domain items from rows of `_ITEM_COLUMNS`, reading the records' files in one query per chunk."""
+        ids = [row[_RECORD_ID] for row in rows if row[_RECORD_ID] is not None]
+        files = self._files_of(ids) if with_files else {}
         result: list[Item] = []
         for row in rows:
             if row[_FOLDER_ID] is not None:
@@ -403,22 +416,18 @@ class SqlRepository:
                 result.append(self._record(row, files.get(row[_RECORD_ID], ())))
         return result
 
+    def _items(self, where: ColumnElement[bool], order: Sequence[Any] = (), limit: int | None = None) -> list[Item]:
+        """Load items matching `where` as domain objects, in `order`, with their files, in two queries."""
+        return self._built(self._item_rows(where, order, limit).all())
+
     def iter_children(self, folder: Folder, batch: int = 1000, with_files: bool = True) -> Iterator[Item]:
         """Yield a folder's children in its sort order, loading `batch` rows (and their files) at a time.
 
         Without files, records carry none: for answers that do not show them.
         """
-        column, descending = _sort_order(folder.sort)
-        order = (column.desc(), ItemRow.link_id.desc()) if descending else (column, ItemRow.link_id)
-        result = self._item_rows(ItemRow.parent_id == folder.id, order)
+        result = self._item_rows(ItemRow.parent_id == folder.id, _child_order(folder))
         while rows := result.fetchmany(batch):
-            ids = [row[_RECORD_ID] for row in rows if row[_RECORD_ID] is not None]
-            files = self._files_of(ids) if with_files else {}
-            for row in rows:
-                if row[_FOLDER_ID] is not None:
-                    yield self._folder(row)
-                elif row[_RECORD_ID] is not None:
-                    yield self._record(row, files.get(row[_RECORD_ID], ()))
+            yield from self._built(rows, with_files)
 
     def folder(self, folder_id: int) -> Folder | None:
         found = self._items(
@@ -448,9 +457,7 @@ class SqlRepository:
         return found[0] if found and isinstance(found[0], Folder) else None
 
     def children(self, folder: Folder) -> list[Item]:
-        column, descending = _sort_order(folder.sort)
-        order = (column.desc(), ItemRow.link_id.desc()) if descending else (column, ItemRow.link_id)
-        return self._items(ItemRow.parent_id == folder.id, order)
+        return list(self.iter_children(folder))
 
     def children_page(self, folder: Folder, after_link_id: int | None, limit: int) -> list[Item]:
         column, descending = _sort_order(folder.sort)
@@ -464,8 +471,7 @@ class SqlRepository:
             if anchor is not None:
                 key, after = tuple_(column, ItemRow.link_id), tuple_(literal(anchor), literal(after_link_id))
                 where = and_(where, key < after if descending else key > after)
-        order = (column.desc(), ItemRow.link_id.desc()) if descending else (column, ItemRow.link_id)
-        return self._items(where, order, limit)
+        return self._items(where, _child_order(folder), limit)
 
     def count_children(self, folder_id: int) -> int:
         return self._s.scalar(select(FolderRow.child_count).where(FolderRow.folder_id == folder_id)) or 0
@@ -601,9 +607,7 @@ class SqlRepository:
 
     def existing_names(self, parent_id: int, names: Iterable[str]) -> set[str]:
         found: set[str] = set()
-        wanted = sorted(set(names))
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
+        for chunk in _chunks(sorted(set(names))):
             query = select(ItemRow.download_name).where(
                 ItemRow.parent_id == parent_id, ItemRow.download_name.in_(chunk)
             )
@@ -620,17 +624,16 @@ class SqlRepository:
         if not records:
             return []
         archive = self._s.get_one(ArchiveRow, parent.archive_id)
-        first = archive.item_counter + 1
+        nbrs = [_item_nbr(archive.nbr, archive.item_counter + 1 + n) for n in range(len(records))]
         archive.item_counter += len(records)
         self._s.flush()
-        prefix = archive.nbr[:4]
         link_ids = self._s.scalars(
             insert(ItemRow).returning(ItemRow.link_id, sort_by_parameter_order=True),
             [
                 {
                     "kind": "record",
                     "archive_id": parent.archive_id,
-                    "archive_nbr": f"{prefix}-{base36(first + n)}",
+                    "archive_nbr": nbr,
                     "parent_id": parent.id,
                     "parent_link_id": parent.link_id,
                     "display_name": new.display_name,
@@ -642,7 +645,7 @@ class SqlRepository:
                     "created_at": now,
                     "updated_at": now,
                 }
-                for n, new in enumerate(records)
+                for nbr, new in zip(nbrs, records, strict=True)
             ],
         ).all()
         record_ids = self._s.scalars(
@@ -681,7 +684,7 @@ class SqlRepository:
                 id=record_id,
                 link_id=link_id,
                 archive_id=parent.archive_id,
-                archive_nbr=f"{prefix}-{base36(first + n)}",
+                archive_nbr=nbr,
                 parent_id=parent.id,
                 parent_link_id=parent.link_id,
                 display_name=new.display_name,
@@ -710,9 +713,7 @@ class SqlRepository:
                     ),
                 ),
             )
-            for n, (link_id, record_id, file_id, new) in enumerate(
-                zip(link_ids, record_ids, file_ids, records, strict=True)
-            )
+            for nbr, link_id, record_id, file_id, new in zip(nbrs, link_ids, record_ids, file_ids, records, strict=True)
         ]
 
     def add_file(
