@@ -19,6 +19,7 @@ PERMANENT_FUSIONAUTH_CLIENT_ID / PERMANENT_FUSIONAUTH_CLIENT_SECRET / PERMANENT_
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -41,11 +42,13 @@ from mock_backend.app import create_app
 from mock_backend.config import Quirks, Settings
 from mock_backend.domain.clock import FrozenClock
 from mock_backend.domain.seed import DEMO_EMAIL, DEMO_PASSWORD, OTHER_EMAIL, OTHER_PASSWORD
-from mock_backend.testing import mint_token
+from mock_backend.testing import backend_of, login_of, mint_token
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
     from flask import Flask
+
+    from mock_backend.factories import Factories
 
 ENV_TARGET = "PERMANENT_TARGET"
 DEFAULT_TARGET = "mock"
@@ -460,9 +463,13 @@ def _discovered(target: Target) -> dict[str, object]:
 def in_process_client(
     settings: Settings | None = None, email: str = DEMO_EMAIL, *, on_exchange: ExchangeHook | None = None
 ) -> PermanentClient:
-    """Return a client of a fresh in-process mock (seeded unless the settings say otherwise), acting as `email`."""
+    """Return a client of a fresh in-process mock (the demo world unless the settings say otherwise), as `email`.
+
+    The client is anonymous when the world has no account with that e-mail (an `empty` scenario, say).
+    """
     app = create_app(settings or Settings())
-    token = mint_token(app, email) if (settings is None or settings.seed) else None
+    known = {a.email.lower() for a in backend_of(app).accounts()}
+    token = mint_token(app, email) if email.lower() in known else None
     return PermanentClient.for_wsgi(app, token=token, on_exchange=on_exchange)
 
 
@@ -483,6 +490,22 @@ class FreshMock:
     def client(self, email: str = DEMO_EMAIL) -> PermanentClient:
         """Return an SDK client of this mock calling it in-process, logged in as `email`."""
         return PermanentClient.for_wsgi(self.app, token=mint_token(self.flask, email))
+
+    @functools.cached_property
+    def factories(self) -> Factories:
+        """factory-boy factories bound to this mock (`.account()`, `.archive()`, `.folder()`, `.record()`, …)."""
+        from mock_backend.factories import Factories
+
+        return Factories(backend_of(self.flask))
+
+    def reset(self, scenario: str | Path | Mapping[str, Any] = "demo") -> None:
+        """Replace the whole world by a scenario: a built-in's name, a YAML file, or a declaration as a dict."""
+        from mock_backend import scenarios
+        from mock_backend.testing import build_world
+
+        chosen = scenarios.parse(dict(scenario)) if isinstance(scenario, Mapping) else scenarios.load(scenario)
+        backend_of(self.flask).wipe()
+        build_world(self.flask, chosen)
 
     @property
     def flask(self) -> Flask:
@@ -514,7 +537,7 @@ class FreshMock:
 def fresh_mock(
     *, quirks: Mapping[str, bool] | None = None, clock: datetime | None = None, **settings: Any
 ) -> FreshMock:
-    """Build a seeded (unless `seed=False`) mock in a new temporary directory.
+    """Build a mock of a scenario's world (`scenario="demo"` unless given) in a new temporary directory.
 
     Raises:
         ValueError: an unknown quirk; TypeError: an unknown setting.
@@ -529,5 +552,6 @@ def fresh_mock(
     except BaseException:
         shutil.rmtree(data_dir, ignore_errors=True)
         raise
-    token = mint_token(app, chosen.demo_email) if chosen.seed else None
+    login = login_of(app)
+    token = mint_token(app, login) if login else None
     return FreshMock(app, data_dir, chosen, frozen, token)

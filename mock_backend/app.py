@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import random
@@ -10,6 +11,7 @@ import secrets
 import shutil
 import tempfile
 import weakref
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -33,13 +35,14 @@ from mock_backend.api import (
     record,
     share,
     stela,
+    world,
 )
 from mock_backend.api.support import EXTENSION, IdConverter, MockState
 from mock_backend.config import Settings
 from mock_backend.domain.backend import Backend
 from mock_backend.domain.clock import Clock, FrozenClock, SystemClock
 from mock_backend.domain.security import Signer
-from mock_backend.domain.seed import seed
+from mock_backend.scenarios import Progress, Scenario, build, load
 from mock_backend.storage.blobs import FileBlobStore
 from mock_backend.storage.database import Database
 from mock_backend.storage.faults import SharedFaultPlan
@@ -52,14 +55,24 @@ CLOSE = "permanent_mock_close"
 #: The seeded world is built at this instant with this random seed, so it is the same every time.
 SEED_TIME = datetime(2024, 1, 2, 15, 4, 5)
 SEED_RANDOM = 20240102
-_BLUEPRINTS = (account, archive, folder, record, share, stela, auth, blobs, meta)
+#: What create_app returns, named for modules that use an app without importing Flask (the CLI).
+MockApp = Flask
+_BLUEPRINTS = (account, archive, folder, record, share, stela, auth, blobs, meta, world)
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
-    """Build a mock app; `Settings()` gives an ephemeral, seeded instance.
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> Flask:
+    """Build a mock app; `Settings()` gives an ephemeral instance of the demo world.
+
+    `progress` hears how far building the world has come (on a first start only).
 
     Raises:
         storage.database.SchemaMismatch: the data directory was written by an incompatible version.
+        scenarios.ScenarioError: the settings' scenario cannot be read or built.
     """
     settings = settings or Settings()
     scratch: Path | None = None
@@ -76,17 +89,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     store = FileBlobStore(data_dir / "blobs", settings.max_upload_bytes)
     signer = Signer(secret)
     backend = Backend(uow=database, blobs=store, settings=settings, clock=clock or SystemClock(), signer=signer)
-    if empty and settings.seed:
-        seeder = Backend(
-            uow=database,
-            blobs=store,
-            settings=settings,
-            clock=FrozenClock(SEED_TIME),
-            signer=signer,
-            rng=random.Random(SEED_RANDOM),
-        )
-        seed(seeder)
-        log.info("seeded the demo world into %s", data_dir)
+    if empty:
+        # Read before anything is built: a scenario that does not parse leaves the database as it was.
+        made = build_world(backend, load(settings.scenario), progress)
+        log.info("built the %s world into %s (%d records)", settings.scenario, data_dir, made.records)
     if settings.sweep_at_start:
         log_sweep(backend.sweep(), "at start")
 
@@ -102,6 +108,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         # process of a start clears what an earlier run left planned.
         faults=SharedFaultPlan(data_dir / "faults.json", clear=settings.sweep_at_start),
         control_token=settings.control_token or secrets.token_urlsafe(24),
+        build_world=functools.partial(build_world, backend),
     )
     # An ephemeral instance's files go when the app is garbage-collected or the process exits, or when
     # `mock_backend.testing.close(app)` runs this finalizer earlier.
@@ -130,6 +137,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     control.register(app)
     gate.register(app)  # last: a planned delay sleeps before it, not while holding it
     return app
+
+
+def build_world(backend: Backend, scenario: Scenario, progress: Callable[[Progress], None] | None = None) -> Progress:
+    """Build a scenario at the seed instant with the seed randomness, so a world is the same every time."""
+    seeder = backend.for_seeding(FrozenClock(SEED_TIME), random.Random(SEED_RANDOM))
+    subs = {"demo_email": backend.settings.demo_email, "demo_password": backend.settings.demo_password}
+    return build(seeder, scenario, substitutions=subs, progress=progress)
 
 
 def _discard(database: Database, store: FileBlobStore, scratch: Path | None) -> None:

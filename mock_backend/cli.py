@@ -16,14 +16,14 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 from click.decorators import FC
 from sqlalchemy.orm import Session
 
-from mock_backend import testing
-from mock_backend.app import create_app
+from mock_backend import scenarios, testing
+from mock_backend.app import MockApp, create_app
 from mock_backend.config import Quirks, Settings
 from mock_backend.domain.errors import DomainError
 from mock_backend.domain.seed import DEMO_EMAIL, DEMO_PASSWORD
@@ -74,12 +74,18 @@ def sftp_environment(base: str, settings: Settings) -> dict[str, str]:
     }
 
 
-def banner(base: str, settings: Settings, token: str, control_token: str = "") -> str:
-    """Return the start-up text: URLs, the demo login, a token, the SFTP environment block, the quirks."""
+def banner(base: str, settings: Settings, token: str, control_token: str = "", login: str | None = None) -> str:
+    """Return the start-up text: URLs, the login, a token, the SFTP environment block, the quirks."""
     quirks = ", ".join(f"{name}={'on' if getattr(settings.quirks, name) else 'off'}" for name in Quirks.names())
     storage = f"data directory {settings.data_dir}" if settings.data_dir else "ephemeral (nothing is kept)"
     control_scope = "every /_mock/ route" if settings.control_token_required else "other accounts' deletions"
     exports = "\n".join(f"export {name}={value}" for name, value in sftp_environment(base, settings).items())
+    if login is None:
+        who = "No accounts yet: POST /_mock/accounts adds one, POST /_mock/reset builds a scenario."
+    elif login.lower() == settings.demo_email.lower():
+        who = f"Demo login: {settings.demo_email} / {settings.demo_password}"
+    else:
+        who = f"Login: {login} (its password is in the scenario file)"
     return f"""\
 permanent-mock is serving on {base}  ({storage})
 
@@ -87,11 +93,12 @@ permanent-mock is serving on {base}  ({storage})
   Stela API (SDK stelaBaseUrl) {base}/api/v2
   FusionAuth                   {base}/fusionauth
   OpenAPI contract             {base}/openapi.json
+  Control plane (its contract) {base}/_mock/openapi.json
   Deletion audit log           {base}/_mock/deletions  (with the bearer token below)
   Control token                X-Mock-Control-Token: {control_token}  (needed for {control_scope})
 
-Demo login: {settings.demo_email} / {settings.demo_password}
-Bearer token for {settings.demo_email} (valid {PRINTED_TOKEN_TTL // 3600} h):
+{who}
+Bearer token for {login or "nobody"} (valid {PRINTED_TOKEN_TTL // 3600} h):
   {token}
 
 Environment for PermanentOrg/sftp-service (add SSH_HOST_KEY_PATH and SSH_PORT):
@@ -105,6 +112,17 @@ Press Ctrl+C to stop.
 def _seconds_option(name: str, default: float, help_text: str) -> Callable[[FC], FC]:
     """A non-negative number of seconds, shown with its default."""
     return click.option(name, default=default, show_default=True, type=click.FloatRange(0), help=help_text)
+
+
+def _scenario_option(what: str) -> Callable[[FC], FC]:
+    """The --scenario option of serve and seed."""
+    return click.option(
+        "--scenario",
+        default="demo",
+        show_default=True,
+        metavar="NAME|FILE",
+        help=f"{what}: {', '.join(scenarios.names())}, or a scenario YAML file.",
+    )
 
 
 @click.group()
@@ -136,7 +154,8 @@ def main() -> None:
     show_envvar=True,
     help="SQLAlchemy URL, e.g. postgresql+psycopg://…",
 )
-@click.option("--no-seed", is_flag=True, help="Start with an empty world instead of the demo accounts.")
+@_scenario_option("The world built on first start")
+@click.option("--no-seed", is_flag=True, help="Start with no accounts (the same as --scenario empty).")
 @click.option("--quirk", "quirks", multiple=True, metavar="NAME=on|off", help="Switch a quirk (repeatable).")
 @click.option("--access-token-ttl", default=3600, show_default=True, type=click.IntRange(1), help="Seconds.")
 @click.option(
@@ -240,6 +259,7 @@ def serve(
     data_dir: Path,
     ephemeral: bool,
     database_url: str | None,
+    scenario: str,
     no_seed: bool,
     quirks: tuple[str, ...],
     access_token_ttl: int,
@@ -260,7 +280,7 @@ def serve(
     threads: int,
     log_level: str,
 ) -> None:
-    """Start the mock (with the seeded demo world on first start) on a production WSGI server."""
+    """Start the mock (building a scenario's world on first start) on a production WSGI server."""
     configure_logging(log_level)
     # OpenSSH keeps many reads in flight; waitress' queue-depth warnings are noise, not trouble.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR if log_level != "debug" else logging.DEBUG)
@@ -268,10 +288,14 @@ def serve(
         quirk_set = Quirks().with_switches(_parse_quirks(quirks))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--quirk") from exc
+    try:
+        scenarios.load("empty" if no_seed else scenario)  # a typo fails here, in one line, before anything starts
+    except scenarios.ScenarioError as exc:
+        _fail(str(exc))
     settings = Settings(
         data_dir=None if ephemeral else data_dir,
         database_url=database_url,
-        seed=not no_seed,
+        scenario="empty" if no_seed else scenario,
         quirks=quirk_set,
         access_token_ttl=access_token_ttl,
         download_url_ttl=download_url_ttl,
@@ -304,15 +328,9 @@ def serve(
 
 def _serve_waitress(settings: Settings, host: str, port: int, threads: int) -> None:
     """Serve in this process on waitress."""
-    try:
-        app = create_app(settings)
-    except SchemaMismatch as exc:
-        raise click.ClickException(str(exc)) from exc
+    app, token, login = _start(settings)
     server = make_server(app, host, port, threads)
-    token = (
-        mint_token(app, settings.demo_email, PRINTED_TOKEN_TTL) if settings.seed else "(no seeded account: --no-seed)"
-    )
-    _announce(bound_url(server, host), settings, token, testing.control_token(app))
+    _announce(bound_url(server, host), settings, token, testing.control_token(app), login)
     sweeper = Sweeper(testing.backend_of(app), settings.sweep_interval_seconds).start()
     try:
         server.run()
@@ -324,20 +342,12 @@ def _serve_waitress(settings: Settings, host: str, port: int, threads: int) -> N
 
 
 def _serve_granian(settings: Settings, host: str, port: int, threads: int, workers: int, log_level: str) -> None:
-    """Serve on granian: this process seeds, prints the banner and sweeps; workers answer requests."""
+    """Serve on granian: this process builds the world, prints the banner and sweeps; workers answer requests."""
     scratch = Path(tempfile.mkdtemp(prefix="permanent-mock-")) if settings.data_dir is None else None
     try:
         shared = replace(settings, data_dir=scratch) if scratch else settings
-        try:
-            app = create_app(shared)
-        except SchemaMismatch as exc:
-            raise click.ClickException(str(exc)) from exc
+        app, token, login = _start(shared)
         control = testing.control_token(app)
-        token = (
-            mint_token(app, settings.demo_email, PRINTED_TOKEN_TTL)
-            if settings.seed
-            else "(no seeded account: --no-seed)"
-        )
         # Every worker must check the same control token as the banner shows; only this process sweeps.
         shared = replace(shared, control_token=control, sweep_at_start=False)
         port = port or free_port(host)
@@ -351,7 +361,7 @@ def _serve_granian(settings: Settings, host: str, port: int, threads: int, worke
                 threads=threads,
                 workers=workers,
                 log_level=log_level,
-                on_listening=lambda: _announce_when_answering(base, settings, token, control),
+                on_listening=lambda: _announce_when_answering(base, settings, token, control, login),
             )
         except KeyboardInterrupt:
             pass
@@ -361,6 +371,47 @@ def _serve_granian(settings: Settings, host: str, port: int, threads: int, worke
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _start(settings: Settings) -> tuple[MockApp, str, str | None]:
+    """Build the app (and, on first start, its world, with a progress bar); return it, a token and its login."""
+    with _ProgressBar("building the world") as bar:
+        try:
+            app = create_app(settings, progress=bar.update)
+        except SchemaMismatch as exc:
+            raise click.ClickException(str(exc)) from exc
+    login = testing.login_of(app)
+    token = mint_token(app, login, PRINTED_TOKEN_TTL) if login else "(no accounts: add one with POST /_mock/accounts)"
+    return app, token, login
+
+
+class _ProgressBar:
+    """A progress bar of records built, shown only once a build is big enough to make someone wait."""
+
+    #: Worlds smaller than this build in well under a second: no bar.
+    THRESHOLD = 5000
+
+    def __init__(self, label: str) -> None:
+        self._label = label
+        self._bar: Any = None
+        self._shown = 0
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def update(self, made: scenarios.Progress) -> None:
+        """Move the bar to `made.records` (opening it when the world is big enough)."""
+        if self._bar is None:
+            if made.records_planned < self.THRESHOLD:
+                return
+            self._bar = click.progressbar(length=made.records_planned, label=self._label, file=sys.stderr)
+            self._bar.__enter__()
+        self._bar.update(made.records - self._shown)
+        self._shown = made.records
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
 
 
 def _fail(message: str) -> NoReturn:
@@ -381,13 +432,13 @@ def _port_is_free(host: str, port: int) -> bool:
     return True
 
 
-def _announce(base: str, settings: Settings, token: str, control: str) -> None:
+def _announce(base: str, settings: Settings, token: str, control: str, login: str | None) -> None:
     """Print the banner: URLs, login, a fresh token, the SFTP environment block."""
-    click.echo(banner(base, settings, token, control))
+    click.echo(banner(base, settings, token, control, login))
     sys.stdout.flush()
 
 
-def _announce_when_answering(base: str, settings: Settings, token: str, control: str) -> None:
+def _announce_when_answering(base: str, settings: Settings, token: str, control: str, login: str | None) -> None:
     """Print the banner from a thread once a worker answers: the URL it shows is usable when it appears."""
 
     def wait_then_announce() -> None:
@@ -398,7 +449,7 @@ def _announce_when_answering(base: str, settings: Settings, token: str, control:
                     break
             except OSError:
                 time.sleep(0.02)
-        _announce(base, settings, token, control)
+        _announce(base, settings, token, control, login)
 
     threading.Thread(target=wait_then_announce, name="permanent-mock-banner", daemon=True).start()
 
@@ -422,6 +473,56 @@ def token(email: str, data_dir: Path, ttl: int) -> None:
         raise click.ClickException(str(exc)) from exc
     except DomainError as exc:
         raise click.ClickException(exc.detail) from exc
+
+
+@main.command()
+@_scenario_option("The world to build")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=lambda: os.environ.get("PERMANENT_MOCK_DATA_DIR", DEFAULT_DATA_DIR),
+    show_default=f"$PERMANENT_MOCK_DATA_DIR or {DEFAULT_DATA_DIR}",
+    help="The data directory to build it in (a server on it sees the new world at once).",
+)
+@click.option("--database-url", envvar="PERMANENT_MOCK_DATABASE_URL", help="Build into this database instead.")
+@click.option("--reset", is_flag=True, help="Replace the world the data directory already holds.")
+@click.option("--demo-email", default=DEMO_EMAIL, show_default=True, help="Fills {demo_email} in the scenario.")
+@click.option("--demo-password", default=DEMO_PASSWORD, show_default=True, help="Fills {demo_password}.")
+def seed(
+    scenario: str, data_dir: Path, database_url: str | None, reset: bool, demo_email: str, demo_password: str
+) -> None:
+    """Build a scenario's world into a data directory (with a progress bar for big ones)."""
+    try:
+        chosen = scenarios.load(scenario)
+    except scenarios.ScenarioError as exc:
+        _fail(str(exc))
+    settings = Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        scenario="empty",
+        demo_email=demo_email,
+        demo_password=demo_password,
+        sweep_at_start=False,
+    )
+    try:
+        app = create_app(settings)
+    except SchemaMismatch as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        backend = testing.backend_of(app)
+        if backend.accounts():
+            if not reset:
+                _fail(f"{data_dir} already holds a world: add --reset to replace it with {chosen.name!r}")
+            backend.wipe()
+        started = time.monotonic()
+        with _ProgressBar(f"building {chosen.name}") as bar:
+            made = testing.build_world(app, chosen, bar.update)
+        click.echo(
+            f"built {chosen.name!r} in {time.monotonic() - started:.1f} s: {made.accounts} accounts, "
+            f"{made.archives} archives, {made.folders} folders, {made.records} records"
+        )
+    finally:
+        testing.close(app)
 
 
 @main.command(name="export")

@@ -64,8 +64,9 @@ class Settings:
     data_dir: Path | None = None
     #: SQLAlchemy URL; None means SQLite inside the data (or temporary) directory.
     database_url: str | None = None
-    #: Create the demo world when the database is empty.
-    seed: bool = True
+    #: The world built when the database is empty: a built-in scenario's name (demo, empty, large, shared) or
+    #: the path of a scenario file (mock_backend/scenarios/README.md).
+    scenario: str = "demo"
     quirks: Quirks = field(default_factory=Quirks)
     #: Lifetime of FusionAuth access tokens, in seconds (sftp-service refreshes below 300 s left).
     access_token_ttl: int = 3600
@@ -75,7 +76,7 @@ class Settings:
     upload_url_ttl: int = 3600
     #: Seconds after registerRecord before a record leaves `status.record.uploaded` for `status.generic.ok`.
     processing_seconds: float = 2.0
-    #: The seeded demo account's login (used only when the world is first seeded).
+    #: The login that scenarios write as `{demo_email}` / `{demo_password}` (applies when a world is built).
     demo_email: str = "demo@example.com"
     demo_password: str = "demo-password"
     fusionauth_api_key: str = "mock-fusionauth-key"

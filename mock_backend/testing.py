@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask
 
 from mock_backend.api.support import EXTENSION, MockState
 from mock_backend.domain.backend import Backend
+from mock_backend.scenarios import Progress, Scenario
 
 
 def backend_of(app: Flask) -> Backend:
@@ -19,10 +22,27 @@ def mint_token(app: Flask, email: str, ttl: int | None = None) -> str:
     return backend_of(app).mint_token(email, ttl)
 
 
+def login_of(app: Flask) -> str | None:
+    """Return the login a banner or fixture should offer: the demo e-mail if it has an account, else the oldest."""
+    backend = backend_of(app)
+    accounts = backend.accounts()
+    wanted = backend.settings.demo_email.lower()
+    for account in accounts:
+        if account.email.lower() == wanted:
+            return account.email
+    return accounts[0].email if accounts else None
+
+
 def control_token(app: Flask) -> str:
     """Return the secret of the app's `/_mock/*` control routes (header X-Mock-Control-Token)."""
     state: MockState = app.extensions[EXTENSION]
     return state.control_token
+
+
+def build_world(app: Flask, scenario: Scenario, progress: Callable[[Progress], None] | None = None) -> Progress:
+    """Build a scenario into an app's (empty or wiped) world, as a first start would."""
+    state: MockState = app.extensions[EXTENSION]
+    return state.build_world(scenario, progress)
 
 
 def close(app: Flask) -> None:

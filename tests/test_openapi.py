@@ -1,8 +1,12 @@
-"""Tests of the hand-written OpenAPI contract in openapi/openapi.yaml."""
+"""Tests of the hand-written OpenAPI documents: Permanent's contract (openapi/openapi.yaml) and the control plane's.
+
+Most checks run over both documents merged (the control plane's bundled, as the mock serves it).
+"""
 
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,15 +18,23 @@ from openapi_spec_validator import validate
 
 from contracts import specs
 from contracts.specs import escape_pointer_token, iter_examples
+from mock_backend import spec
+from tests.openapi_check import merged_documents
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "openapi.yaml"
 HTTP_METHODS = specs.HTTP_METHODS
 
-#: The operations the design brief names, the HEAD twin of the download route, and fault injection.
-EXPECTED_OPERATION_IDS = specs.SDK_OPERATION_IDS | {
+#: Permanent's operations: the design brief's, the HEAD twin of the download route, what sftp-service calls.
+CONTRACT_OPERATION_IDS = specs.SDK_OPERATION_IDS | {
     "uploadPresignedPost",
     "downloadFile",
     "downloadFileHead",
+    "stelaGetFoldersPlural",
+    "stelaGetFolderChildrenPlural",
+    "fusionAuthIntrospect",
+}
+#: The mock's own operations, in openapi/control.yaml.
+CONTROL_OPERATION_IDS = {
     "mockHealth",
     "mockListDeletions",
     "mockUpdateAccount",
@@ -31,12 +43,23 @@ EXPECTED_OPERATION_IDS = specs.SDK_OPERATION_IDS | {
     "mockClearFaults",
     "mockRemoveFault",
     "getOpenApi",
-    "stelaGetFoldersPlural",
-    "stelaGetFolderChildrenPlural",
-    "fusionAuthIntrospect",
+    "mockGetControlOpenApi",
+    "mockListScenarios",
+    "mockReset",
+    "mockListAccounts",
+    "mockCreateAccount",
 }
+EXPECTED_OPERATION_IDS = CONTRACT_OPERATION_IDS | CONTROL_OPERATION_IDS
 #: Operations without any input, which therefore have no client error to document.
-INPUTLESS_OPERATION_IDS = {"mockHealth", "getOpenApi", "mockListFaults", "mockClearFaults"}
+INPUTLESS_OPERATION_IDS = {
+    "mockHealth",
+    "getOpenApi",
+    "mockGetControlOpenApi",
+    "mockListFaults",
+    "mockClearFaults",
+    "mockListScenarios",
+    "mockListAccounts",
+}
 PHP_WRITE_OPERATION_IDS = {
     "postFolder",
     "deleteFolder",
@@ -57,11 +80,17 @@ DUPLICATE_NAME_OPERATION_IDS = {"postFolder", "registerRecord"}
 
 
 @functools.cache
-def load_document() -> dict[str, Any]:
-    """Parse the contract with the safe YAML loader."""
+def load_contract() -> dict[str, Any]:
+    """Parse Permanent's contract with the safe YAML loader."""
     with SPEC_PATH.open(encoding="utf-8") as stream:
         document: dict[str, Any] = yaml.safe_load(stream)
     return document
+
+
+@functools.cache
+def load_document() -> dict[str, Any]:
+    """Both documents merged: the contract and the bundled control plane."""
+    return merged_documents()
 
 
 def iter_operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -102,12 +131,31 @@ def is_json_error_response(response: dict[str, Any]) -> bool:
 
 def test_safe_load_contract_returns_openapi_31_document() -> None:
     """The contract parses with yaml.safe_load into an OpenAPI 3.1 document."""
-    assert load_document()["openapi"].startswith("3.1.")
+    assert load_contract()["openapi"].startswith("3.1.")
 
 
 def test_validate_contract_passes_openapi_spec_validator() -> None:
     """openapi-spec-validator accepts the contract."""
-    validate(load_document())
+    validate(load_contract())
+
+
+def test_validate_bundled_control_document_passes_openapi_spec_validator() -> None:
+    """openapi-spec-validator accepts the control plane's document as served, which stands alone."""
+    document = spec.load_control()
+    validate(document)
+    assert "openapi.yaml#" not in json.dumps(document)
+
+
+def test_contract_lists_none_of_the_mocks_own_routes() -> None:
+    """Permanent's contract holds no /_mock route (schemathesis runs of it never touch the mock's switches)."""
+    paths = load_contract()["paths"]
+    assert [p for p in paths if p.startswith("/_mock") or p == "/openapi.json"] == []
+
+
+def test_control_document_lists_only_the_mocks_own_routes() -> None:
+    """The control document holds /_mock routes and /openapi.json, nothing of Permanent's."""
+    paths = spec.load_control()["paths"]
+    assert [p for p in paths if not (p.startswith("/_mock/") or p == "/openapi.json")] == []
 
 
 def test_load_contract_with_schemathesis_finds_every_operation() -> None:
@@ -117,7 +165,7 @@ def test_load_contract_with_schemathesis_finds_every_operation() -> None:
 
     results = list(schemathesis.openapi.from_path(str(SPEC_PATH)).get_all_operations())
     assert all(isinstance(result, Ok) for result in results)
-    assert len(results) == len(EXPECTED_OPERATION_IDS)
+    assert len(results) == len(CONTRACT_OPERATION_IDS)
 
 
 def test_build_state_machine_with_contract_links_raises_nothing() -> None:

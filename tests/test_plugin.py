@@ -29,6 +29,23 @@ def test_marker_freezes_the_clock_and_sets_quirks(permanent_mock):
     permanent_mock.clock.advance(60)
     assert (permanent_mock.clock.now().minute, permanent_mock.settings.quirks.stela_string_ids) == (1, False)
 
+@pytest.mark.permanent_mock(scenario="shared")
+def test_marker_starts_from_a_scenario(permanent_mock):
+    assert [a.name for a in permanent_mock.client("viewer@example.com").get_archives()] == [
+        "Shared Family", "Manager's Own"]
+
+def test_factories_build_through_the_mock_and_reset_empties_it(permanent_mock):
+    f = permanent_mock.factories
+    ada = f.account(full_name="Ada Lovelace")
+    archive = f.archive(owner=ada)
+    f.record(parent=f.my_files(archive), name="hello.txt", content=b"hello")
+    client = permanent_mock.client(ada.email)
+    my_files = next(x for x in client.get_archive_folders(archive.id) if x.name == "My Files")
+    assert [a.name for a in client.get_archives()] == [archive.full_name]
+    assert [r.display_name for r in client.get_folder(my_files.id).archive_records] == ["hello.txt"]
+    permanent_mock.reset("empty")
+    assert permanent_mock.flask.test_client().get("/_mock/accounts").get_json() == {"items": []}
+
 def test_served(permanent_mock_server):
     note(permanent_mock_server.mock.data_dir)
     headers = {"Authorization": f"Bearer {permanent_mock_server.token}", "Request-Version": "2"}

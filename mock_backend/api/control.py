@@ -18,8 +18,8 @@ from mock_backend.domain.errors import Unauthenticated
 
 PREFIX = "/_mock/"
 HEADER = "X-Mock-Control-Token"
-#: Always open: readiness probes poll it, and it tells nothing.
-_OPEN = frozenset({"/_mock/health"})
+#: Always open: readiness probes poll health, and neither tells anything secret.
+_OPEN = frozenset({"/_mock/health", "/_mock/openapi.json"})
 _WRITES = frozenset({"POST", "PUT", "PATCH"})
 
 

@@ -1,9 +1,10 @@
-"""Mock-only routes: the OpenAPI document, health, the deletion audit log and the deletion gate switch."""
+"""Mock-only routes: the OpenAPI documents, health, the deletion audit log and the deletion gate switch."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from mock_backend import spec
 from mock_backend.api.control import HEADER, has_control_token
 from mock_backend.api.support import backend, body, caller, ok, state
 from mock_backend.domain import messages
@@ -17,6 +18,12 @@ bp = Blueprint("meta", __name__)
 def openapi() -> Response:
     """The contract this mock implements."""
     return Response(state().spec_json, mimetype="application/json")
+
+
+@bp.get("/_mock/openapi.json")
+def control_openapi() -> Response:
+    """The document of the mock's own routes (this blueprint's and the world's)."""
+    return Response(spec.control_json(), mimetype="application/json")
 
 
 @bp.get("/_mock/health")

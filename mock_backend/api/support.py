@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from mock_backend.domain.backend import Backend
 from mock_backend.domain.errors import InvalidInput
 from mock_backend.domain.faults import FaultPlan
 from mock_backend.domain.models import Account
+from mock_backend.scenarios import Progress, Scenario
 from mock_backend.wire import inputs
 from mock_backend.wire.context import WireContext
 
@@ -37,6 +39,8 @@ class MockState:
     faults: FaultPlan
     #: The secret of the /_mock/* control routes (settings.control_token, or drawn at start).
     control_token: str
+    #: Builds a scenario into the (wiped) world the way a first start does (app.build_world).
+    build_world: Callable[[Scenario, Callable[[Progress], None] | None], Progress]
 
 
 def state() -> MockState:

@@ -337,6 +337,53 @@ class Backend:
         )
 
     # ------------------------------------------------------------------ provisioning (seed, tests)
+    def for_seeding(self, clock: Clock, rng: random.Random) -> Backend:
+        """Return a backend on the same state that builds with a fixed clock and random source (a scenario)."""
+        return Backend(
+            uow=self._uow, blobs=self.blobs, settings=self.settings, clock=clock, signer=self.signer, rng=rng
+        )
+
+    def wipe(self) -> int:
+        """Remove every account, archive, item, share link, upload and audit entry, and every stored blob.
+
+        Returns how many blobs went. Tokens keep verifying (the secret stays) but name accounts that may be gone.
+        """
+        with self._uow(write=True) as repo:
+            repo.wipe()
+            repo.commit()
+        return self.blobs.clear()
+
+    def accounts(self) -> list[Account]:
+        """Every account, oldest first (the control plane's listing)."""
+        with self._uow() as repo:
+            return repo.accounts()
+
+    @retried_on_contention
+    def register_account(
+        self, *, email: str, password: str, full_name: str, allow_sftp_deletion: bool, archive_name: str | None
+    ) -> tuple[Account, Archive | None]:
+        """Create an account (and its first archive, as Permanent's sign-up does, unless `archive_name` is None).
+
+        Raises:
+            InvalidInput: an empty e-mail, password or name.
+            Conflict: an account already has this e-mail (compared case-insensitively, as FusionAuth does).
+        """
+        for field_name, value in (("email", email), ("password", password), ("fullName", full_name)):
+            if not value.strip():
+                raise InvalidInput(messages.VALIDATION_EMPTY, f"{field_name} must not be empty")
+        if "@" not in email.strip("@"):
+            raise InvalidInput(messages.VALIDATION_EMAIL, f"{email!r} is not an e-mail address")
+        with self._uow() as repo:
+            if repo.account_by_email(email) is not None:
+                raise Conflict(messages.EMAIL_TAKEN, f"an account already has the e-mail {email!r}")
+        account = self.create_account(
+            email=email, password=password, full_name=full_name, allow_sftp_deletion=allow_sftp_deletion
+        )
+        archive = self.create_archive(account, archive_name) if archive_name else None
+        if archive is not None:
+            account = replace(account, default_archive_id=archive.id)
+        return account, archive
+
     @retried_on_contention
     def create_account(
         self, *, email: str, password: str, full_name: str, allow_sftp_deletion: bool = False

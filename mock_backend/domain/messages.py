@@ -47,3 +47,8 @@ CONTROL_TOKEN: Final = "error.mock.control_token"
 JSON_REQUIRED: Final = "error.mock.json_required"
 INJECTED_FAULT: Final = "error.mock.injected_fault"
 FAULT_LOOKUP: Final = "error.mock.fault_lookup"
+# The real sign-up's key for a taken e-mail (web-app src/test/responses/auth.signup.duplicate.json).
+EMAIL_TAKEN: Final = "warning.registration.duplicate_email"
+# Invented: an e-mail without an "@", and a scenario the mock cannot find or build (POST /_mock/reset).
+VALIDATION_EMAIL: Final = "error.mock.invalid_email"
+SCENARIO: Final = "error.mock.scenario"

@@ -120,6 +120,14 @@ class FileBlobStore:
                 lock.unlink(missing_ok=True)
         return files, size
 
+    def clear(self) -> int:
+        """Remove every stored blob (a reset); return how many. Uploads being received are left to finish."""
+        removed = 0
+        for path in list((self.root / "objects").iterdir()):
+            path.unlink(missing_ok=True)
+            removed += 1
+        return removed
+
     def sweep_unreferenced(self, referenced: Callable[[], Iterable[str]], grace_seconds: float) -> tuple[int, int]:
         """Remove stored blobs no key of `referenced()` names and untouched for `grace_seconds`; return (files, bytes).
 

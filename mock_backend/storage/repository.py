@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, and_, bindparam, delete, func, insert, literal, select, tuple_, update
+from sqlalchemy import Row, and_, bindparam, delete, func, insert, literal, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -30,11 +30,13 @@ from mock_backend.domain.ports import NewRecord
 from mock_backend.storage.tables import (
     AccountRow,
     ArchiveRow,
+    Base,
     DeletionRow,
     FileRow,
     FolderRow,
     ItemRow,
     MembershipRow,
+    MetaRow,
     RecordRow,
     RefreshTokenRow,
     ShareLinkRow,
@@ -209,6 +211,9 @@ class SqlRepository:
         # Read on every authenticated request: a plain row, not an ORM object.
         row = self._core(_ACCOUNT, {"id": account_id}).first()
         return self._account(row) if row else None
+
+    def accounts(self) -> list[Account]:
+        return [self._account(row) for row in self._s.scalars(select(AccountRow).order_by(AccountRow.id))]
 
     def account_by_email(self, email: str) -> tuple[Account, str] | None:
         # FusionAuth matches e-mail login ids case-insensitively.
@@ -952,6 +957,17 @@ class SqlRepository:
             deleted_at=row.deleted_at,
             deleted_with_link_id=row.deleted_with_link_id,
         )
+
+    def wipe(self) -> None:
+        # Children before parents; the meta table (schema version, signing secret) stays, so tokens keep verifying.
+        tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name != MetaRow.__tablename__]
+        if self._s.get_bind().dialect.name == "postgresql":
+            # RESTART IDENTITY: ids start at 1 again, as on SQLite, so a reset world has the ids of a first start.
+            self._s.execute(text(f"TRUNCATE {', '.join(t.name for t in tables)} RESTART IDENTITY"))
+            return
+        for table in tables:
+            # SQLite's INTEGER PRIMARY KEY (no AUTOINCREMENT) takes max(rowid) + 1, so ids restart at 1 as well.
+            self._s.execute(delete(table))
 
     def deletions(self, account_id: int | None, limit: int) -> list[Deletion]:
         query = select(DeletionRow).order_by(DeletionRow.id.desc()).limit(limit)

@@ -1,11 +1,12 @@
-"""Bodies of the mock-only routes: health and the deletion audit log."""
+"""Bodies of the mock-only routes: health, the deletion audit log, faults, scenarios and accounts."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from mock_backend.domain.faults import Fault
-from mock_backend.domain.models import Deletion
+from mock_backend.domain.models import Account, Archive, Deletion
+from mock_backend.scenarios import Progress, Scenario
 from mock_backend.wire.timestamps import php
 
 
@@ -50,3 +51,45 @@ def fault(item: Fault) -> dict[str, Any]:
 def faults(items: list[Fault]) -> dict[str, Any]:
     """Return the planned faults."""
     return {"items": [fault(f) for f in items]}
+
+
+def scenarios(items: list[Scenario]) -> dict[str, Any]:
+    """Return the built-in scenarios: name, description and how many records each builds."""
+    return {"items": [{"name": s.name, "description": s.description, "records": s.records_planned} for s in items]}
+
+
+def reset(scenario: Scenario, made: Progress, blobs_removed: int) -> dict[str, Any]:
+    """Return what a reset built."""
+    return {
+        "scenario": scenario.name,
+        "accounts": made.accounts,
+        "archives": made.archives,
+        "folders": made.folders,
+        "records": made.records,
+        "blobsRemoved": blobs_removed,
+    }
+
+
+def accounts(items: list[tuple[Account, list[Archive]]]) -> dict[str, Any]:
+    """Return the accounts, each with its archives and its role in each."""
+    return {
+        "items": [
+            {
+                "accountId": account.id,
+                "primaryEmail": account.email,
+                "fullName": account.full_name,
+                "allowSftpDeletion": account.allow_sftp_deletion,
+                "defaultArchiveId": account.default_archive_id,
+                "archives": [
+                    {
+                        "archiveId": a.id,
+                        "fullName": a.full_name,
+                        "type": a.type,
+                        "accessRole": a.role.value if a.role else None,
+                    }
+                    for a in archives
+                ],
+            }
+            for account, archives in items
+        ]
+    }

@@ -119,3 +119,45 @@ def test_token_for_a_data_directory_that_does_not_exist_says_so_and_creates_noth
     missing = tmp_path / "missing"
     result = CliRunner().invoke(main, ["token", "--data-dir", str(missing)])
     assert (result.exit_code, "no mock data in" in result.output, missing.exists()) == (2, True, False), result.output
+
+
+def test_seed_builds_a_scenario_then_refuses_to_overwrite_without_reset(tmp_path: Path) -> None:
+    """`seed --scenario shared` builds it; a second seed exits 2 unless --reset, which replaces the world."""
+    data_dir = str(tmp_path / "data")
+    first = CliRunner().invoke(main, ["seed", "--scenario", "shared", "--data-dir", data_dir])
+    again = CliRunner().invoke(main, ["seed", "--scenario", "demo", "--data-dir", data_dir])
+    replaced = CliRunner().invoke(main, ["seed", "--scenario", "demo", "--data-dir", data_dir, "--reset"])
+    assert (first.exit_code, "6 accounts" in first.output, "30 records" in first.output) == (0, True, True)
+    assert (again.exit_code, "--reset" in again.output) == (2, True)
+    assert (replaced.exit_code, "2 accounts" in replaced.output, "160 records" in replaced.output) == (0, True, True)
+    token = CliRunner().invoke(main, ["token", "other@example.com", "--data-dir", data_dir])
+    assert token.exit_code == 0, token.output
+
+
+def test_seed_from_a_scenario_file_fills_the_demo_login(tmp_path: Path) -> None:
+    """A scenario file's {demo_email} is the --demo-email given to seed."""
+    scenario = tmp_path / "mine.yaml"
+    scenario.write_text(
+        'accounts: [{email: "{demo_email}", password: "{demo_password}"}]\n'
+        'archives: [{name: Mine, owner: "{demo_email}", my_files: [{files: 3, name: "n{n}.txt", text: "{n}"}]}]\n',
+        encoding="utf-8",
+    )
+    data_dir = str(tmp_path / "data")
+    args = ["seed", "--scenario", str(scenario), "--data-dir", data_dir, "--demo-email", "me@example.com"]
+    built = CliRunner().invoke(main, args)
+    token = CliRunner().invoke(main, ["token", "me@example.com", "--data-dir", data_dir])
+    assert (built.exit_code, "3 records" in built.output, token.exit_code) == (0, True, 0), built.output
+
+
+@pytest.mark.parametrize("command", ["serve", "seed"])
+def test_unknown_scenario_is_one_line_and_exit_2(command: str, tmp_path: Path) -> None:
+    """`serve`/`seed --scenario nope`: one line naming the built-ins, exit 2, nothing created."""
+    result = CliRunner().invoke(main, [command, "--scenario", "nope", "--data-dir", str(tmp_path / "d")])
+    assert (result.exit_code, "demo, empty, large, shared" in result.output) == (2, True), result.output
+    assert not (tmp_path / "d").exists()
+
+
+def test_banner_of_an_empty_world_says_how_to_add_accounts() -> None:
+    """With no login, the banner points at POST /_mock/accounts instead of a demo login."""
+    text = banner(BASE, Settings(scenario="empty"), "(none)", login=None)
+    assert ("POST /_mock/accounts" in text, "Demo login" in text) == (True, False)

@@ -8,11 +8,11 @@ from mock_backend.config import Quirks, Settings
 
 
 def test_settings_defaults_are_ephemeral_and_seeded() -> None:
-    """Settings() is an ephemeral (no data_dir), seeded mock with one-hour tokens and seven-day URLs."""
+    """Settings() is an ephemeral (no data_dir) mock of the demo world with one-hour tokens and seven-day URLs."""
     settings = Settings()
-    assert (settings.data_dir, settings.seed, settings.access_token_ttl, settings.download_url_ttl) == (
+    assert (settings.data_dir, settings.scenario, settings.access_token_ttl, settings.download_url_ttl) == (
         None,
-        True,
+        "demo",
         3600,
         7 * 24 * 3600,
     )

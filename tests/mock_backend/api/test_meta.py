@@ -7,7 +7,8 @@ import json
 import pytest
 
 from mock_backend import spec
-from mock_backend.domain import messages, seed
+from mock_backend.domain import messages
+from mock_backend.scenarios import content
 from mock_backend.testing import control_token
 from tests.conftest import START, Api, World, error_key, ok
 from tests.openapi_check import ContractClient
@@ -75,7 +76,7 @@ def test_deletions_folder_delete_logs_every_item_of_the_subtree(api: Api, world:
     demo_id = ok(api.get("/api/account/getAuthenticatedAccount"))["accountId"]
     logged = sorted((i["itemType"], i["path"], i["size"], i["accountId"], i["deletedAt"]) for i in items)
     when = START.strftime("%Y-%m-%dT%H:%M:%S")
-    blue, orange = len(seed.tiny_png()), len(seed.tiny_png(rgb=(230, 126, 34)))
+    blue, orange = len(content.png()), len(content.png(rgb=(230, 126, 34)))
     assert logged == [
         ("folder", "/Demo Archive/My Files/Photos", blue + orange, demo_id, when),
         ("folder", "/Demo Archive/My Files/Photos/2024", orange, demo_id, when),

@@ -8,6 +8,7 @@ import pytest
 
 from mock_backend.config import Quirks
 from mock_backend.domain import seed
+from mock_backend.scenarios import content
 from tests.conftest import Api, World, ok
 
 STELA_FOLDER_KEYS = {
@@ -57,7 +58,7 @@ def test_get_folders_folder_has_stela_fields(api: Api, world: World) -> None:
 def test_get_folders_size_is_deep_bytes(api: Api, world: World) -> None:
     """A folder's size is the bytes of every file below it (Photos: both PNGs, one a level down)."""
     [photos] = ok(api.stela_folders(world.photos))["items"]
-    assert photos["size"] == len(seed.tiny_png()) + len(seed.tiny_png(rgb=(230, 126, 34)))
+    assert photos["size"] == len(content.png()) + len(content.png(rgb=(230, 126, 34)))
 
 
 def test_get_folders_several_ids_answer_each_visible_folder(api: Api, world: World) -> None:

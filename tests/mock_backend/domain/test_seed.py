@@ -10,6 +10,7 @@ import pytest
 from mock_backend import Settings, create_app
 from mock_backend.domain import seed
 from mock_backend.domain.models import Role
+from mock_backend.scenarios import content
 from mock_backend.testing import mint_token
 from tests.conftest import DEMO_ARCHIVE, FAMILY_ARCHIVE, PRIVATE_ARCHIVE, Api, World, ok
 
@@ -90,8 +91,8 @@ def test_seed_records_have_their_bytes(api: Api, world: World) -> None:
 
 
 def test_tiny_png_is_a_valid_png() -> None:
-    """tiny_png builds a PNG signature, an IHDR of the asked size and a CRC-correct chunk stream."""
-    png = seed.tiny_png(3, 2)
+    """content.png builds a PNG signature, an IHDR of the asked size and a CRC-correct chunk stream."""
+    png = content.png(3, 2)
     width, height = struct.unpack(">II", png[16:24])
     crc = struct.unpack(">I", png[29:33])[0]
     assert (png[:8], width, height, crc) == (b"\x89PNG\r\n\x1a\n", 3, 2, zlib.crc32(png[12:29]))
