@@ -30,6 +30,7 @@ from mock_backend.api import (
     faults,
     folder,
     gate,
+    journal,
     jsonio,
     meta,
     record,
@@ -46,6 +47,7 @@ from mock_backend.scenarios import Progress, Scenario, build, load
 from mock_backend.storage.blobs import FileBlobStore
 from mock_backend.storage.database import Database
 from mock_backend.storage.faults import SharedFaultPlan
+from mock_backend.storage.journal import Journal
 from mock_backend.sweeper import log_sweep
 
 log = logging.getLogger(__name__)
@@ -57,7 +59,7 @@ SEED_TIME = datetime(2024, 1, 2, 15, 4, 5)
 SEED_RANDOM = 20240102
 #: What create_app returns, named for modules that use an app without importing Flask (the CLI).
 MockApp = Flask
-_BLUEPRINTS = (account, archive, folder, record, share, stela, auth, blobs, meta, world)
+_BLUEPRINTS = (account, archive, folder, record, share, stela, auth, blobs, meta, world, journal)
 
 
 def create_app(
@@ -109,6 +111,7 @@ def create_app(
         faults=SharedFaultPlan(data_dir / "faults.json", clear=settings.sweep_at_start),
         control_token=settings.control_token or secrets.token_urlsafe(24),
         build_world=functools.partial(build_world, backend),
+        journal=_journal(data_dir, settings),
     )
     # An ephemeral instance's files go when the app is garbage-collected or the process exits, or when
     # `mock_backend.testing.close(app)` runs this finalizer earlier.
@@ -133,6 +136,7 @@ def create_app(
         app.register_blueprint(module.bp)
     errors.register(app)
     access_log.register(app)
+    journal.register(app)  # after the access log's before_request has started the clock
     faults.register(app)
     control.register(app)
     gate.register(app)  # last: a planned delay sleeps before it, not while holding it
@@ -144,6 +148,16 @@ def build_world(backend: Backend, scenario: Scenario, progress: Callable[[Progre
     seeder = backend.for_seeding(FrozenClock(SEED_TIME), random.Random(SEED_RANDOM))
     subs = {"demo_email": backend.settings.demo_email, "demo_password": backend.settings.demo_password}
     return build(seeder, scenario, substitutions=subs, progress=progress)
+
+
+def _journal(data_dir: Path, settings: Settings) -> Journal | None:
+    """Open the data directory's request journal; the first process of a start forgets an earlier run's."""
+    if settings.journal_size <= 0:
+        return None
+    journal = Journal(data_dir / "journal.sqlite3", settings.journal_size)
+    if settings.sweep_at_start:
+        journal.clear()
+    return journal
 
 
 def _discard(database: Database, store: FileBlobStore, scratch: Path | None) -> None:

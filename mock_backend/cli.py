@@ -234,6 +234,13 @@ def main() -> None:
     help="granian: HTTP in Rust, app in worker processes (the fast one); waitress: one pure-Python process.",
 )
 @click.option(
+    "--journal-size",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Exchanges the request journal keeps (GET /_mock/requests, the dashboard); 0 switches it off.",
+)
+@click.option(
     "--workers",
     default=DEFAULT_WORKERS,
     show_default=True,
@@ -275,6 +282,7 @@ def serve(
     fusionauth_client_secret: str,
     control_token: str | None,
     sweep_interval: float,
+    journal_size: int,
     server_name: str,
     workers: int,
     threads: int,
@@ -310,6 +318,7 @@ def serve(
         control_token=control_token,
         control_token_required=not is_loopback(host),
         sweep_interval_seconds=sweep_interval,
+        journal_size=journal_size,
     )
     if cors_origins:
         settings = replace(settings, cors_origins=cors_origins)

@@ -67,6 +67,8 @@ class Settings:
     #: The world built when the database is empty: a built-in scenario's name (demo, empty, large, shared) or
     #: the path of a scenario file (mock_backend/scenarios/README.md).
     scenario: str = "demo"
+    #: Exchanges the request journal keeps (GET /_mock/requests, the dashboard); 0 switches it off.
+    journal_size: int = 1000
     quirks: Quirks = field(default_factory=Quirks)
     #: Lifetime of FusionAuth access tokens, in seconds (sftp-service refreshes below 300 s left).
     access_token_ttl: int = 3600

@@ -101,3 +101,23 @@ def _borrowed_refs(node: Any) -> Any:
     if isinstance(node, list):
         return [_borrowed_refs(v) for v in node]
     return node
+
+
+def load_merged(contract: Path = SPEC_PATH, control: Path = CONTROL_PATH) -> dict[str, Any]:
+    """Return Permanent's contract with the bundled control plane's paths and components added (cached).
+
+    The control document borrows its shared components from the contract verbatim, so names cannot clash; this
+    is the one document every answer of the mock conforms to (the request journal and the tests check against it).
+    """
+    return _merged(contract, contract.stat().st_mtime_ns, control, control.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _merged(contract: Path, _contract_mtime: int, control_path: Path, _control_mtime: int) -> dict[str, Any]:
+    document, control = _read(contract), load_control(control_path, contract)
+    merged = {**document, "paths": {**document["paths"], **control["paths"]}}
+    merged["components"] = {
+        kind: {**document["components"].get(kind, {}), **control["components"].get(kind, {})}
+        for kind in dict.fromkeys([*document["components"], *control["components"]])
+    }
+    return merged

@@ -48,6 +48,8 @@ CONTROL_OPERATION_IDS = {
     "mockReset",
     "mockListAccounts",
     "mockCreateAccount",
+    "mockListRequests",
+    "mockClearRequests",
 }
 EXPECTED_OPERATION_IDS = CONTRACT_OPERATION_IDS | CONTROL_OPERATION_IDS
 #: Operations without any input, which therefore have no client error to document.
@@ -59,6 +61,7 @@ INPUTLESS_OPERATION_IDS = {
     "mockClearFaults",
     "mockListScenarios",
     "mockListAccounts",
+    "mockClearRequests",
 }
 PHP_WRITE_OPERATION_IDS = {
     "postFolder",

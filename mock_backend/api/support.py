@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 from werkzeug.routing import IntegerConverter, Map
 
 from mock_backend.config import Settings
@@ -16,6 +16,7 @@ from mock_backend.domain.errors import InvalidInput
 from mock_backend.domain.faults import FaultPlan
 from mock_backend.domain.models import Account
 from mock_backend.scenarios import Progress, Scenario
+from mock_backend.storage.journal import Journal
 from mock_backend.wire import inputs
 from mock_backend.wire.context import WireContext
 
@@ -41,6 +42,8 @@ class MockState:
     control_token: str
     #: Builds a scenario into the (wiped) world the way a first start does (app.build_world).
     build_world: Callable[[Scenario, Callable[[Progress], None] | None], Progress]
+    #: The request journal shared by every process on the data directory (None when switched off).
+    journal: Journal | None = None
 
 
 def state() -> MockState:
@@ -87,8 +90,10 @@ def optional_caller() -> Account | None:
 
 
 def body() -> dict[str, Any]:
-    """Return the JSON object body (400 for anything else)."""
-    return inputs.json_object(request.get_data(cache=False))
+    """Return the JSON object body (400 for anything else); the request journal keeps the bytes it was given."""
+    raw = request.get_data(cache=False)
+    g.request_body = raw
+    return inputs.json_object(raw)
 
 
 def query_int(name: str) -> int:

@@ -1,0 +1,233 @@
+"""The request journal: every exchange recorded on the way out, judged against the contract when it is read.
+
+Recording costs a list append on the request path (the store writes in batches, see storage/journal.py). The
+verdict — does the request, and does the answer, conform to the documents the mock serves? — is computed with
+openapi-core only when someone reads the journal (`GET /_mock/requests`, the dashboard), once per exchange.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import orjson
+from flask import Blueprint, Flask, Response, g, request
+
+from mock_backend import spec
+from mock_backend.api.support import ok, state
+from mock_backend.domain import messages
+from mock_backend.domain.errors import InvalidInput
+from mock_backend.storage.journal import Exchange, Journal
+from mock_backend.wire import inputs
+
+bp = Blueprint("journal", __name__)
+
+#: Bodies up to this size are kept for judging; larger ones (and binary or streamed ones) are judged without.
+KEEP_BODY_BYTES = 256 * 1024
+#: Request headers the contract reads (security, Request-Version); secrets are kept only as "present".
+_HEADERS = ("Request-Version", "Content-Type", "Authorization", "X-Mock-Control-Token", "X-Permanent-Share-Token")
+_SECRET_HEADERS = {"Authorization": "Bearer (kept out of the journal)", "X-Mock-Control-Token": "(present)"}
+_FLAGS = {"true": True, "1": True, "false": False, "0": False}
+
+
+def _journal() -> Journal | None:
+    return state().journal
+
+
+def _record(response: Response) -> Response:
+    journal = _journal()
+    path = request.path
+    # The dashboard's own reads would drown what a client did, and clearing the journal is not worth a line in it;
+    # control writes (reset, faults) are kept.
+    if (
+        journal is None
+        or request.method in ("OPTIONS", "HEAD")
+        or (request.method == "GET" and path.startswith("/_mock"))
+        or path == "/_mock/requests"
+    ):
+        return response
+    started = g.get("started")
+    elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
+    present = request.headers
+    headers = {name: present[name] for name in _HEADERS if name in present}
+    for name, shown in _SECRET_HEADERS.items():
+        if name in headers:
+            headers[name] = shown if name != "Authorization" or headers[name].startswith("Bearer ") else "(present)"
+    journal.add(
+        (
+            time.time(),
+            request.method,
+            path,
+            request.query_string.decode("latin-1"),
+            response.status_code,
+            round(elapsed, 2),
+            orjson.dumps(headers).decode(),
+            _request_body(),
+            response.content_type,
+            _response_body(response),
+        )
+    )
+    return response
+
+
+def _request_body() -> bytes | None:
+    if "request_body" in g:
+        raw: bytes = g.request_body
+        return raw if len(raw) <= KEEP_BODY_BYTES else None
+    if request.mimetype == "application/x-www-form-urlencoded" and "form" in request.__dict__:
+        return urlencode(list(request.form.items(multi=True))).encode()
+    return None
+
+
+def _response_body(response: Response) -> bytes | None:
+    if response.is_streamed or response.direct_passthrough or response.mimetype != "application/json":
+        return None
+    length = response.calculate_content_length()
+    return response.get_data() if length is not None and length <= KEEP_BODY_BYTES else None
+
+
+@bp.get("/_mock/requests")
+def list_requests() -> Response:
+    """The newest exchanges, filtered, each with the contract's verdict on its request and its answer."""
+    journal = _journal()
+    if journal is None:
+        return ok({"items": [], "size": 0})
+    args = request.args
+    limit = min(inputs.integer(args.get("limit", "100"), "limit"), journal.size)
+    after = inputs.integer(args.get("after", "0"), "after", minimum=0)
+    entries = journal.entries(
+        limit=limit if not args.get("conforms") else journal.size,
+        after=after,
+        method=args.get("method"),
+        path=args.get("path"),
+        status=_status_filter(args.get("status")),
+    )
+    fresh = {e.id: judge(e) for e in entries if e.verdict is None}
+    journal.set_verdicts(fresh)
+    items = [_item(e, fresh.get(e.id) or e.verdict or {}) for e in entries]
+    wanted = args.get("conforms")
+    if wanted is not None:
+        if wanted.lower() not in _FLAGS:
+            raise InvalidInput(messages.INVALID_REQUEST, f"conforms must be true or false, not {wanted!r}")
+        flag = _FLAGS[wanted.lower()]
+        items = [i for i in items if bool(i["request"]["conforms"] and i["response"]["conforms"]) is flag][:limit]
+    return ok({"items": items, "size": journal.size})
+
+
+@bp.delete("/_mock/requests")
+def clear_requests() -> Response:
+    """Forget every recorded exchange."""
+    journal = _journal()
+    if journal is not None:
+        journal.clear()
+    return Response(status=200)
+
+
+def _status_filter(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    value = raw.lower()
+    if len(value) == 3 and value[0] in "12345" and (value[1:] == "xx" or value[1:].isdigit()):
+        return value
+    raise InvalidInput(messages.INVALID_REQUEST, f"status must be a code like 404 or a class like 4xx, not {raw!r}")
+
+
+def _item(e: Exchange, verdict: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "requestId": e.id,
+        "at": datetime.fromtimestamp(e.at, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "method": e.method,
+        "path": e.path,
+        "query": e.query,
+        "status": e.status,
+        "durationMs": e.duration_ms,
+        "request": verdict.get("request", _UNJUDGED),
+        "response": verdict.get("response", _UNJUDGED),
+    }
+
+
+_UNJUDGED: dict[str, Any] = {"conforms": None, "checked": "nothing", "error": None, "schemaPath": None}
+
+
+# ---------------------------------------------------------------------------------------------------- verdicts
+@functools.lru_cache(maxsize=2)
+def _validator(_version: int) -> Any:
+    from openapi_core import OpenAPI
+
+    return OpenAPI.from_dict(spec.load_merged())
+
+
+def judge(e: Exchange) -> dict[str, Any]:
+    """Return the contract's verdict on an exchange: {"request": {...}, "response": {...}}."""
+    from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Response as WerkzeugResponse
+
+    openapi = _validator(spec.SPEC_PATH.stat().st_mtime_ns + spec.CONTROL_PATH.stat().st_mtime_ns)
+    headers = dict(e.request_headers)
+    if headers.get("Authorization", "").startswith("Bearer"):
+        headers["Authorization"] = "Bearer journal"
+    builder = EnvironBuilder(
+        path=e.path,
+        method=e.method,
+        base_url="http://localhost",
+        query_string=e.query,
+        headers=list(headers.items()),
+        data=e.request_body if e.request_body is not None else b"",
+    )
+    try:
+        wrapped = WerkzeugOpenAPIRequest(builder.get_request())
+    finally:
+        builder.close()
+    # A request without a Content-Type sent no body: nothing of it is missing from the judgement.
+    sent_body = "Content-Type" in e.request_headers
+    verdict_request = _verdict(
+        lambda: openapi.validate_request(wrapped), body_kept=e.request_body is not None or not sent_body, part="request"
+    )
+    answer = WerkzeugResponse(e.response_body or b"", status=e.status, content_type=e.response_type)
+    verdict_response = _verdict(
+        lambda: openapi.validate_response(wrapped, WerkzeugOpenAPIResponse(answer)),
+        body_kept=e.response_body is not None or not (e.response_type or "").startswith("application/json"),
+        part=f"response {e.status}",
+    )
+    return {"request": verdict_request, "response": verdict_response}
+
+
+def _verdict(check: Any, *, body_kept: bool, part: str) -> dict[str, Any]:
+    try:
+        check()
+    except Exception as exc:
+        kind = type(exc).__name__
+        if not body_kept and ("Body" in kind or "Data" in kind):
+            return {"conforms": True, "checked": "all but the body (not kept)", "error": None, "schemaPath": None}
+        return {"conforms": False, "checked": "all", **_explain(exc, part)}
+    return {
+        "conforms": True,
+        "checked": "all" if body_kept else "all but the body (not kept)",
+        "error": None,
+        "schemaPath": None,
+    }
+
+
+def _explain(exc: Exception, part: str) -> dict[str, Any]:
+    """Say what failed: the first schema error's message, where in the body, and the failing rule's schema path."""
+    cause = exc.__cause__
+    errors = list(getattr(cause, "schema_errors", ()) or ())
+    if errors:
+        first = errors[0]
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first.absolute_path)
+        schema_path = "/".join(str(p) for p in first.absolute_schema_path)
+        return {
+            "error": f"{part} body: {first.message}" + (f" at ${where}" if where else ""),
+            "schemaPath": f"{part} body schema/{schema_path}",
+        }
+    message = str(exc) if not cause else f"{exc} ({cause})"
+    return {"error": f"{part}: {type(exc).__name__}: {message}", "schemaPath": None}
+
+
+def register(app: Flask) -> None:
+    """Record every exchange of an app (after the access log has timed it)."""
+    app.after_request(_record)
