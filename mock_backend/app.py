@@ -26,6 +26,7 @@ from mock_backend.api import (
     auth,
     blobs,
     control,
+    dashboard,
     errors,
     faults,
     folder,
@@ -139,6 +140,7 @@ def create_app(
     journal.register(app)  # after the access log's before_request has started the clock
     faults.register(app)
     control.register(app)
+    dashboard.register(app)
     gate.register(app)  # last: a planned delay sleeps before it, not while holding it
     return app
 

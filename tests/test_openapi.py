@@ -50,6 +50,14 @@ CONTROL_OPERATION_IDS = {
     "mockCreateAccount",
     "mockListRequests",
     "mockClearRequests",
+    "mockDashboard",
+    "mockDashboardArchive",
+    "mockDashboardFolder",
+    "mockDashboardJournal",
+    "mockDashboardAudit",
+    "mockDocs",
+    "mockDocsAsset",
+    "mockDashboardAsset",
 }
 EXPECTED_OPERATION_IDS = CONTRACT_OPERATION_IDS | CONTROL_OPERATION_IDS
 #: Operations without any input, which therefore have no client error to document.
@@ -62,6 +70,8 @@ INPUTLESS_OPERATION_IDS = {
     "mockListScenarios",
     "mockListAccounts",
     "mockClearRequests",
+    "mockDashboard",
+    "mockDocs",
 }
 PHP_WRITE_OPERATION_IDS = {
     "postFolder",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -92,29 +93,40 @@ def _response_body(response: Response) -> bytes | None:
 @bp.get("/_mock/requests")
 def list_requests() -> Response:
     """The newest exchanges, filtered, each with the contract's verdict on its request and its answer."""
+    items, size = entries_with_verdicts(request.args)
+    return ok({"items": items, "size": size})
+
+
+def entries_with_verdicts(args: Mapping[str, str]) -> tuple[list[dict[str, Any]], int]:
+    """Return the journal's items for the query `args` (limit, after, method, path, status, conforms) and its size.
+
+    Raises:
+        InvalidInput: a malformed filter.
+    """
     journal = _journal()
-    if journal is None:
-        return ok({"items": [], "size": 0})
-    args = request.args
-    limit = min(inputs.integer(args.get("limit", "100"), "limit"), journal.size)
+    limit = inputs.integer(args.get("limit", "100"), "limit")
     after = inputs.integer(args.get("after", "0"), "after", minimum=0)
+    status = _status_filter(args.get("status"))
+    wanted = args.get("conforms")
+    if wanted is not None and wanted.lower() not in _FLAGS:
+        raise InvalidInput(messages.INVALID_REQUEST, f"conforms must be true or false, not {wanted!r}")
+    if journal is None:
+        return [], 0
+    limit = min(limit, journal.size)
     entries = journal.entries(
-        limit=limit if not args.get("conforms") else journal.size,
+        limit=limit if wanted is None else journal.size,
         after=after,
-        method=args.get("method"),
-        path=args.get("path"),
-        status=_status_filter(args.get("status")),
+        method=args.get("method") or None,
+        path=args.get("path") or None,
+        status=status,
     )
     fresh = {e.id: judge(e) for e in entries if e.verdict is None}
     journal.set_verdicts(fresh)
     items = [_item(e, fresh.get(e.id) or e.verdict or {}) for e in entries]
-    wanted = args.get("conforms")
     if wanted is not None:
-        if wanted.lower() not in _FLAGS:
-            raise InvalidInput(messages.INVALID_REQUEST, f"conforms must be true or false, not {wanted!r}")
         flag = _FLAGS[wanted.lower()]
         items = [i for i in items if bool(i["request"]["conforms"] and i["response"]["conforms"]) is flag][:limit]
-    return ok({"items": items, "size": journal.size})
+    return items, journal.size
 
 
 @bp.delete("/_mock/requests")

@@ -358,6 +358,33 @@ class Backend:
         with self._uow() as repo:
             return repo.accounts()
 
+    def browse(self, folder_id: int) -> tuple[Folder, list[Folder], list[Item]]:
+        """The operator's view of a folder (the dashboard): it, its chain from the archive root, its children.
+
+        No caller and no role check: only the control plane uses it.
+
+        Raises:
+            NotFound: no such folder.
+        """
+        with self._uow() as repo:
+            folder = repo.folder(folder_id)
+            if folder is None:
+                raise NotFound(messages.FOLDER_LOOKUP, f"no folder {folder_id}")
+            chain = repo.ancestors(folder.parent_id)
+            return folder, chain, repo.children(folder)
+
+    def archive_root(self, archive_id: int) -> Folder:
+        """An archive's root folder, for the operator's view.
+
+        Raises:
+            NotFound: no such archive.
+        """
+        with self._uow() as repo:
+            root = repo.root_folder(archive_id)
+        if root is None:
+            raise NotFound(messages.ARCHIVE_LOOKUP, f"no archive {archive_id}")
+        return root
+
     @retried_on_contention
     def register_account(
         self, *, email: str, password: str, full_name: str, allow_sftp_deletion: bool, archive_name: str | None
@@ -1163,6 +1190,7 @@ class Backend:
                 size=item.size,
                 deleted_at=now,
                 deleted_with_link_id=target.link_id,
+                item_created_at=item.created_at,
             )
 
     def _drop_blobs(self, records: list[Record]) -> None:

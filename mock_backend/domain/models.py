@@ -203,6 +203,8 @@ class Deletion:
     size: int
     deleted_at: datetime
     deleted_with_link_id: int
+    #: When the item was created: member-success staff asked how much people delete soon after uploading.
+    item_created_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -165,6 +165,7 @@ class Repository(Protocol):
         size: int,
         deleted_at: datetime,
         deleted_with_link_id: int,
+        item_created_at: datetime | None = None,
     ) -> Deletion: ...
     def deletions(self, account_id: int | None, limit: int) -> list[Deletion]: ...
 

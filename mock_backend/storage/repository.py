@@ -927,8 +927,10 @@ class SqlRepository:
         size: int,
         deleted_at: datetime,
         deleted_with_link_id: int,
+        item_created_at: datetime | None = None,
     ) -> Deletion:
         row = DeletionRow(
+            item_created_at=item_created_at,
             account_id=account_id,
             archive_id=archive_id,
             item_type=item_type,
@@ -956,6 +958,7 @@ class SqlRepository:
             size=row.size,
             deleted_at=row.deleted_at,
             deleted_with_link_id=row.deleted_with_link_id,
+            item_created_at=row.item_created_at,
         )
 
     def wipe(self) -> None:

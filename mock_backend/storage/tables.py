@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 #: How to bring a database of an older schema up to this one: (from version, statements), applied in order.
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
@@ -27,6 +27,8 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "UPDATE folders SET child_count = (SELECT count(*) FROM items WHERE items.parent_id = folders.folder_id)",
         ),
     ),
+    # 3: the audit log keeps when each deleted item was created (entries deleted before stay NULL: unknown).
+    ("2", ("ALTER TABLE deletions ADD COLUMN item_created_at TIMESTAMP",)),
 )
 
 # Names sort the same on SQLite (binary) and PostgreSQL (collation "C" instead of the locale's).
@@ -215,3 +217,5 @@ class DeletionRow(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     deleted_at: Mapped[datetime] = mapped_column(DateTime)
     deleted_with_link_id: Mapped[int] = mapped_column(BigInteger)
+    #: When the deleted item was created (NULL for entries written before schema 3).
+    item_created_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -30,6 +30,7 @@ def deletions(items: list[Deletion]) -> dict[str, Any]:
                 "size": d.size,
                 "deletedAt": php(d.deleted_at),
                 "deletedWithFolderLinkId": d.deleted_with_link_id,
+                "itemCreatedAt": php(d.item_created_at) if d.item_created_at else None,
             }
             for d in items
         ]

@@ -68,6 +68,7 @@ def test_a_schema_1_database_is_migrated_with_its_counters_filled(tmp_path: Path
     path = tmp_path / "mock.sqlite3"
     with closing(sqlite3.connect(path)) as connection, connection:
         connection.execute("ALTER TABLE folders DROP COLUMN child_count")
+        connection.execute("ALTER TABLE deletions DROP COLUMN item_created_at")
         connection.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with _database(tmp_path) as database:
         database.create_schema()
@@ -76,3 +77,20 @@ def test_a_schema_1_database_is_migrated_with_its_counters_filled(tmp_path: Path
         version = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
         filled = connection.execute("SELECT count(*) FROM folders WHERE child_count > 0").fetchone()[0]
     assert (version, filled > 0, wrong) == (SCHEMA_VERSION, True, [])
+
+
+def test_a_schema_2_audit_log_is_migrated_and_old_entries_have_no_creation_time(tmp_path: Path) -> None:
+    """Schema 2 had no item_created_at: its entries read None after the migration, new ones get the item's time."""
+    backend = _backend(tmp_path)
+    demo = backend.authenticate(backend.mint_token(DEMO, None))
+    my_files = backend.root_child(demo.default_archive_id or 1, "My Files").id
+    old, new = backend.import_files(demo, parent_folder_id=my_files, files=[("old.txt", b"x"), ("new.txt", b"y")])
+    backend.delete_record(demo, old.id)
+    path = tmp_path / "mock.sqlite3"
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute("ALTER TABLE deletions DROP COLUMN item_created_at")
+        connection.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    backend = _backend(tmp_path)
+    backend.delete_record(demo, new.id)
+    entries = {d.path.rsplit("/", 1)[-1]: d.item_created_at for d in backend.deletions(demo.id)}
+    assert (entries["old.txt"], entries["new.txt"] == new.created_at) == (None, True)

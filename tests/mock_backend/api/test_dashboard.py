@@ -1,0 +1,83 @@
+"""Tests of mock_backend.api.dashboard: the server-rendered pages under /_mock/ (a browser test drives them too)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mock_backend.domain.clock import FrozenClock
+from tests.conftest import Api, World, ok
+
+PAGES = ["/_mock/", "/_mock/folders/3", "/_mock/journal", "/_mock/audit", "/_mock/docs/"]
+
+
+def _text(api: Api, path: str) -> str:
+    answer = api.client.get(path)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    return answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_is_html_and_cannot_be_framed(api: Api, path: str) -> None:
+    """Every dashboard page is HTML that another site may not frame (no clickjacking of "reset")."""
+    answer = api.client.get(path)
+    assert (answer.status_code, answer.mimetype, answer.headers["X-Frame-Options"]) == (200, "text/html", "DENY")
+    assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"]
+
+
+def test_overview_lists_accounts_roles_scenarios_and_quirks(api: Api) -> None:
+    """The overview shows each account with its archives and roles, the reset buttons and the quirks."""
+    page = _text(api, "/_mock/")
+    assert re.search(r"Family Archive</a>\s*<span class=\"role\">viewer", page)
+    assert [
+        name in page for name in ("demo@example.com", "other@example.com", 'data-reset="large"', "stela_string_ids")
+    ] == [True] * 4
+
+
+def test_archive_link_leads_to_its_root_and_folders_link_down(api: Api, world: World) -> None:
+    """/_mock/archives/N redirects to the root folder page; My Files lists Documents with a link to its page."""
+    answer = api.client.get(f"/_mock/archives/{world.demo_archive}")
+    assert answer.status_code == 302
+    root = _text(api, answer.headers["Location"])
+    assert "My Files" in root
+    my_files = _text(api, f"/_mock/folders/{world.my_files}")
+    assert f'href="/_mock/folders/{world.documents}"' in my_files
+    assert "welcome.txt" in my_files
+
+
+def test_unknown_folder_page_is_404(api: Api) -> None:
+    """A folder that does not exist answers 404 with the lookup key."""
+    answer = api.client.get("/_mock/folders/999999")
+    assert (answer.status_code, answer.get_json()["message"]) == (404, "error.folder.lookup")
+
+
+def test_journal_page_shows_the_exchange_and_its_verdict(api: Api) -> None:
+    """A request that breaks the contract shows on the journal page as not conforming, with the rule."""
+    api.post("/api/folder/post", {"displayName": "x"})
+    page = _text(api, "/_mock/journal")
+    assert ("/api/folder/post" in page, "does not conform" in page, "request body schema/required" in page) == (
+        True,
+        True,
+        True,
+    )
+
+
+def test_audit_counts_deletions_soon_after_creation(api: Api, world: World, clock: FrozenClock) -> None:
+    """A folder deleted half an hour after its creation counts as "soon"; a seeded file deleted weeks later does not."""
+    fresh = ok(api.post("/api/folder/post", {"displayName": "Fresh", "parentFolderId": world.my_files}))
+    clock.advance(1800)
+    api.delete("/api/folder/delete", folderId=fresh["folderId"])
+    welcome = api.child(world.my_files, world.demo_archive, "welcome.txt")
+    api.delete("/api/record/delete", recordId=welcome["recordId"])
+    page = _text(api, "/_mock/audit")
+    row = re.search(r"<td>demo@example.com</td><td class=\"number\">(\d+)</td>\s*<td class=\"number\">(\d+)", page)
+    assert row is not None, page
+    assert (row.group(1), row.group(2)) == ("2", "1")
+
+
+def test_docs_page_offers_both_documents_from_local_files(api: Api) -> None:
+    """The docs page points Swagger UI at both documents and loads its files from the mock itself."""
+    page = _text(api, "/_mock/docs/")
+    assert ('"/openapi.json"' in page, '"/_mock/openapi.json"' in page, "https://" in page) == (True, True, False)
+    assert api.client.get("/_mock/docs/swagger-ui-bundle.js").status_code == 200
