@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import ipaddress
 import logging
 import os
@@ -22,7 +23,7 @@ import click
 from click.decorators import FC
 from sqlalchemy.orm import Session
 
-from mock_backend import scenarios, testing
+from mock_backend import neighbours, scenarios, testing
 from mock_backend.app import MockApp, create_app
 from mock_backend.config import Quirks, Settings
 from mock_backend.domain.errors import DomainError
@@ -74,7 +75,14 @@ def sftp_environment(base: str, settings: Settings) -> dict[str, str]:
     }
 
 
-def banner(base: str, settings: Settings, token: str, control_token: str = "", login: str | None = None) -> str:
+def banner(
+    base: str,
+    settings: Settings,
+    token: str,
+    control_token: str = "",
+    login: str | None = None,
+    others: list[dict[str, object]] | None = None,
+) -> str:
     """Return the start-up text: URLs, the login, a token, the SFTP environment block, the quirks."""
     quirks = ", ".join(f"{name}={'on' if getattr(settings.quirks, name) else 'off'}" for name in Quirks.names())
     storage = f"data directory {settings.data_dir}" if settings.data_dir else "ephemeral (nothing is kept)"
@@ -86,12 +94,18 @@ def banner(base: str, settings: Settings, token: str, control_token: str = "", l
         who = f"Demo login: {settings.demo_email} / {settings.demo_password}"
     else:
         who = f"Login: {login} (its password is in the scenario file)"
+    shared = "".join(
+        f"Note: another server (pid {o['pid']}, {o.get('url', '?')}) already serves this data directory; both see and "
+        "change the same world.\n"
+        for o in others or []
+    )
     return f"""\
 permanent-mock is serving on {base}  ({storage})
-
+{shared}
   PHP API (SDK baseUrl)        {base}/api
   Stela API (SDK stelaBaseUrl) {base}/api/v2
   FusionAuth                   {base}/fusionauth
+  Dashboard                    {base}/_mock/
   OpenAPI contract             {base}/openapi.json
   Control plane (its contract) {base}/_mock/openapi.json
   Deletion audit log           {base}/_mock/deletions  (with the bearer token below)
@@ -442,8 +456,13 @@ def _port_is_free(host: str, port: int) -> bool:
 
 
 def _announce(base: str, settings: Settings, token: str, control: str, login: str | None) -> None:
-    """Print the banner: URLs, login, a fresh token, the SFTP environment block."""
-    click.echo(banner(base, settings, token, control, login))
+    """Print the banner (URLs, login, a fresh token, the SFTP environment block) and note who else serves."""
+    others: list[dict[str, object]] = []
+    if settings.data_dir is not None and settings.database_url is None:
+        others = neighbours.others(settings.data_dir)
+        note = neighbours.announce(settings.data_dir, base)
+        atexit.register(neighbours.withdraw, note)
+    click.echo(banner(base, settings, token, control, login, others))
     sys.stdout.flush()
 
 

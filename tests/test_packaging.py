@@ -56,9 +56,18 @@ def test_wheel_installed_in_a_fresh_venv_serves_and_stubs_from_a_foreign_directo
         assert server.stdout is not None
         url = next(line.split()[4] for line in server.stdout if "is serving on" in line)
         served = httpx.get(f"{url}/openapi.json", timeout=10).json()
+        control = httpx.get(f"{url}/_mock/openapi.json", timeout=10).json()
+        dashboard = httpx.get(f"{url}/_mock/", timeout=10)
+        stylesheet = httpx.get(f"{url}/_mock/static/dashboard.css", timeout=10)
+        docs = httpx.get(f"{url}/_mock/docs/swagger-ui-bundle.js", timeout=10)
+        scenarios = httpx.get(f"{url}/_mock/scenarios", timeout=10).json()
     finally:
         server.terminate()
         server.wait(timeout=15)
         if server.stdout is not None:
             server.stdout.close()
     assert (probe[0], probe[1], served["openapi"]) == ("['Demo Archive', 'Family Archive']", "32 True", "3.1.0")
+    # The control document, the dashboard's templates and files, Swagger UI and the scenarios come with the wheel.
+    assert ("/_mock/reset" in control["paths"], "demo@example.com" in dashboard.text) == (True, True)
+    assert (stylesheet.status_code, docs.status_code) == (200, 200)
+    assert [s["name"] for s in scenarios["items"]] == ["demo", "empty", "large", "shared"]

@@ -161,3 +161,18 @@ def test_banner_of_an_empty_world_says_how_to_add_accounts() -> None:
     """With no login, the banner points at POST /_mock/accounts instead of a demo login."""
     text = banner(BASE, Settings(scenario="empty"), "(none)", login=None)
     assert ("POST /_mock/accounts" in text, "Demo login" in text) == (True, False)
+
+
+@pytest.mark.slow
+def test_second_server_on_a_data_directory_says_another_already_serves_it(tmp_path: Path) -> None:
+    """Two servers on one data directory both run; the second's banner names the first (pid and URL)."""
+    data_dir = str(tmp_path / "data")
+    common = ("--data-dir", data_dir, "--port", "0", "--server", "waitress")
+    with processes.served(*common) as first, processes.served(*common) as second:
+        printed = ""
+        while "Press Ctrl+C" not in printed:
+            printed += second.output.get(timeout=30)
+        both = [httpx.get(f"{s.url}/_mock/health").status_code for s in (first, second)]
+    assert f"another server (pid {first.process.pid}, {first.url})" in printed, printed
+    assert both == [200, 200]
+    assert list((tmp_path / "data" / "servers").glob("*.json")) == []

@@ -1,0 +1,95 @@
+"""The dashboard in a real browser: Playwright driving the system's Chromium against a served mock.
+
+`python -m playwright install` cannot download here, so the test uses Chromium from the system packages
+(`apt install chromium`; `.ci/run` installs it). Without it the test is skipped locally and fails in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from contracts.sdk import PermanentClient
+from tests.conftest import Api
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+#: Flags that keep Chromium off the network this machine does not have (it otherwise retries for seconds).
+_CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _chromium() -> str:
+    found = os.environ.get("PERMANENT_MOCK_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        message = "needs Chromium from the system packages (apt install chromium) or PERMANENT_MOCK_CHROMIUM"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture
+def page(live_server: str) -> Iterator[object]:
+    """A fresh browser page (headless Chromium), closed after the test."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_chromium(), headless=True, args=_CHROMIUM_FLAGS)
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()
+
+
+def test_dashboard_tree_journal_reset_and_docs_in_a_browser(page: object, live_server: str, api: Api) -> None:
+    """Browse to a file, see the SDK's calls in the journal with their verdicts, reset to `shared`, open the docs."""
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.goto(f"{live_server}/_mock/")
+    expect(page.locator("#accounts")).to_contain_text("demo@example.com")
+
+    # Browse: Demo Archive → My Files → Documents → notes.txt
+    page.get_by_role("link", name="Demo Archive").first.click()
+    page.get_by_role("link", name="My Files").click()
+    page.get_by_role("link", name="Documents").click()
+    expect(page.locator("#children")).to_contain_text("notes.txt")
+    expect(page.locator(".crumbs")).to_contain_text("My Files")
+
+    # The SDK over HTTP, and a call that breaks the contract
+    with PermanentClient.for_base_url(live_server, token=api.token()) as client:
+        assert [a.name for a in client.get_archives()][:1] == ["Demo Archive"]
+    bad = httpx.post(
+        f"{live_server}/api/folder/post",
+        json={"displayName": "no parent"},
+        headers={"Request-Version": "2", "Authorization": f"Bearer {api.token()}"},
+    )
+    assert bad.status_code == 400
+    page.get_by_role("link", name="Requests").click()
+    good_row = page.locator("#journal tr", has_text="/api/archive/getAllArchives")
+    expect(good_row).to_contain_text("conforms")
+    bad_row = page.locator("#journal tr", has_text="/api/folder/post")
+    expect(bad_row).to_contain_text("does not conform")
+    expect(bad_row).to_contain_text("parentFolderId")
+
+    # Reset the world to `shared` from the overview
+    page.get_by_role("link", name="World").click()
+    page.get_by_role("button", name="Reset to shared").click()
+    expect(page.locator("#accounts")).to_contain_text("viewer@example.com", timeout=20_000)
+    expect(page.locator("#accounts")).not_to_contain_text("other@example.com")
+
+    # The docs page renders Swagger UI for Permanent's contract, from the mock's own files
+    page.get_by_role("link", name="API docs").click()
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("permanent-mock", timeout=20_000)
+    expect(page.locator("div.swagger-ui")).to_contain_text("/api/account/getAuthenticatedAccount")
