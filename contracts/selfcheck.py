@@ -96,6 +96,64 @@ def run_suite(
     return SuiteRun(target, completed.returncode, outcomes, snapshots, seconds, completed.stdout[-4000:])
 
 
+_PASSING = frozenset({"passed", "skipped", "xfailed"})
+
+
+def run_suites(
+    targets: Sequence[str],
+    workdir: Path,
+    *,
+    examples: int = DEFAULT_EXAMPLES,
+    extra_args: Sequence[str] = (),
+) -> dict[str, SuiteRun]:
+    """Run the suite against several targets in one subprocess; return each target's run.
+
+    One process pays pytest's, schemathesis' and the mock's start-up (~4 s) once instead of once per target;
+    the suite parametrizes every test by target, so outcomes split by the target's id and snapshots land in
+    `workdir/snapshots/<target>` as single-target runs put them.
+    """
+    if len(targets) == 1:
+        return {targets[0]: run_suite(targets[0], workdir, examples=examples, extra_args=extra_args)}
+    label = "+".join(t.replace(":", "-") for t in targets)
+    results = workdir / f"{label[:80]}.results.json"
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(SUITE_DIR),
+        "--target",
+        ",".join(targets),
+        "--record-snapshots",
+        str(workdir / "snapshots"),
+        "--results-json",
+        str(results),
+        "-m",
+        "not slow",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        *extra_args,
+    ]
+    env = {**os.environ, "PERMANENT_CONTRACT_EXAMPLES": str(examples), "PERMANENT_TARGET": ",".join(targets)}
+    started = time.monotonic()
+    completed = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    seconds = (time.monotonic() - started) / len(targets)
+    if not results.exists():
+        raise RuntimeError(
+            f"the suite run against {', '.join(targets)} wrote no results (exit {completed.returncode}):\n"
+            + completed.stdout[-2000:]
+            + completed.stderr[-2000:]
+        )
+    outcomes: dict[str, str] = json.loads(results.read_text(encoding="utf-8"))
+    runs = {}
+    for target in targets:
+        mine = {test: outcome for test, outcome in outcomes.items() if strip_target(test, target) != test}
+        code = 0 if all(outcome in _PASSING for outcome in mine.values()) else 1
+        snapshots = workdir / "snapshots" / target.replace(":", "-")
+        runs[target] = SuiteRun(target, code, mine, snapshots, seconds, completed.stdout[-4000:])
+    return runs
+
+
 @dataclass
 class MutantResult:
     """What the self-check found for one mutant."""
@@ -279,19 +337,28 @@ def run_selfcheck(
     jobs: int = 2,
     examples: int = DEFAULT_EXAMPLES,
 ) -> SelfCheckReport:
-    """Run the mock twice and each chosen mutant (all by default), `jobs` suite processes at a time."""
+    """Run the mock twice and each chosen mutant (all by default) in `jobs` suite processes side by side.
+
+    The two mock runs go to different processes (so "mock vs mock" compares independent runs); the mutants are
+    dealt out between them, each process running its share of targets in one start-up.
+    """
     chosen = [mutants.get(name) for name in names] if names else list(mutants.MUTANTS)
     workdir.mkdir(parents=True, exist_ok=True)
-    targets = ["mock", "mock-again", *(f"mutant:{m.name}" for m in chosen)]
+    lanes = max(2, jobs)
+    batches: list[tuple[Path, list[str]]] = [(workdir, ["mock"]), (workdir / "again", ["mock"])]
+    batches += [(workdir, []) for _ in range(lanes - 2)]
+    for index, mutant in enumerate(chosen):
+        batches[index % lanes][1].append(f"mutant:{mutant.name}")
 
-    def run(label: str) -> SuiteRun:
-        if label == "mock-again":
-            again = run_suite("mock", workdir / "again", examples=examples)
-            return again
-        return run_suite(label, workdir, examples=examples)
+    def run(batch: tuple[Path, list[str]]) -> dict[str, SuiteRun]:
+        folder, names_ = batch
+        folder.mkdir(parents=True, exist_ok=True)
+        return run_suites(names_, folder, examples=examples) if names_ else {}
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        runs = dict(zip(targets, pool.map(run, targets), strict=True))
+        done = list(pool.map(run, batches))
+    runs = {name: run for part in done for name, run in part.items() if name != "mock"}
+    runs["mock"], runs["mock-again"] = done[0]["mock"], done[1]["mock"]
     baseline = drift.load_snapshots(runs["mock"].snapshots)
     mock_vs_mock = drift.build_report(
         baseline, drift.load_snapshots(runs["mock-again"].snapshots), a_label="mock", b_label="mock (second run)"
