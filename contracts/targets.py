@@ -504,8 +504,9 @@ class FreshMock:
         from mock_backend.testing import build_world
 
         chosen = scenarios.parse(dict(scenario)) if isinstance(scenario, Mapping) else scenarios.load(scenario)
+        planned = scenarios.plan(chosen, scenarios.substitutions(self.settings))  # checked before anything goes
         backend_of(self.flask).wipe()
-        build_world(self.flask, chosen)
+        build_world(self.flask, planned)
 
     @property
     def flask(self) -> Flask:

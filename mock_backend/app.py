@@ -44,7 +44,7 @@ from mock_backend.config import Settings
 from mock_backend.domain.backend import Backend
 from mock_backend.domain.clock import Clock, FrozenClock, SystemClock
 from mock_backend.domain.security import Signer
-from mock_backend.scenarios import Progress, Scenario, build, load
+from mock_backend.scenarios import Plan, Progress, Scenario, ScenarioError, build, load, plan, substitutions
 from mock_backend.storage.blobs import FileBlobStore
 from mock_backend.storage.database import Database
 from mock_backend.storage.faults import SharedFaultPlan
@@ -93,8 +93,16 @@ def create_app(
     signer = Signer(secret)
     backend = Backend(uow=database, blobs=store, settings=settings, clock=clock or SystemClock(), signer=signer)
     if empty:
-        # Read before anything is built: a scenario that does not parse leaves the database as it was.
-        made = build_world(backend, load(settings.scenario), progress)
+        # Planned (read, rendered, checked) before anything is built. If that fails, the database is marked new
+        # again, so the next start builds the world instead of serving an empty one.
+        try:
+            planned = plan(load(settings.scenario), substitutions(settings))
+        except ScenarioError:
+            database.forget_schema_version()
+            database.dispose()
+            store.close()
+            raise
+        made = build_world(backend, planned, progress)
         log.info("built the %s world into %s (%d records)", settings.scenario, data_dir, made.records)
     if settings.sweep_at_start:
         log_sweep(backend.sweep(), "at start")
@@ -145,11 +153,16 @@ def create_app(
     return app
 
 
-def build_world(backend: Backend, scenario: Scenario, progress: Callable[[Progress], None] | None = None) -> Progress:
-    """Build a scenario at the seed instant with the seed randomness, so a world is the same every time."""
+def build_world(
+    backend: Backend, scenario: Scenario | Plan, progress: Callable[[Progress], None] | None = None
+) -> Progress:
+    """Build a scenario at the seed instant with the seed randomness, so a world is the same every time.
+
+    Raises:
+        scenarios.ScenarioError: a scenario (not yet planned) that cannot be planned; nothing is built then.
+    """
     seeder = backend.for_seeding(FrozenClock(SEED_TIME), random.Random(SEED_RANDOM))
-    subs = {"demo_email": backend.settings.demo_email, "demo_password": backend.settings.demo_password}
-    return build(seeder, scenario, substitutions=subs, progress=progress)
+    return build(seeder, scenario, substitutions=substitutions(backend.settings), progress=progress)
 
 
 def _journal(data_dir: Path, settings: Settings) -> Journal | None:

@@ -403,6 +403,8 @@ def _start(settings: Settings) -> tuple[MockApp, str, str | None]:
             app = create_app(settings, progress=bar.update)
         except SchemaMismatch as exc:
             raise click.ClickException(str(exc)) from exc
+        except scenarios.ScenarioError as exc:
+            _fail(str(exc))
     login = testing.login_of(app)
     token = mint_token(app, login, PRINTED_TOKEN_TTL) if login else "(no accounts: add one with POST /_mock/accounts)"
     return app, token, login
@@ -538,13 +540,17 @@ def seed(
         raise click.ClickException(str(exc)) from exc
     try:
         backend = testing.backend_of(app)
+        try:
+            planned = scenarios.plan(chosen, scenarios.substitutions(settings))
+        except scenarios.ScenarioError as exc:
+            _fail(str(exc))
         if backend.accounts():
             if not reset:
                 _fail(f"{data_dir} already holds a world: add --reset to replace it with {chosen.name!r}")
             backend.wipe()
         started = time.monotonic()
         with _ProgressBar(f"building {chosen.name}") as bar:
-            made = testing.build_world(app, chosen, bar.update)
+            made = testing.build_world(app, planned, bar.update)
         click.echo(
             f"built {chosen.name!r} in {time.monotonic() - started:.1f} s: {made.accounts} accounts, "
             f"{made.archives} archives, {made.folders} folders, {made.records} records"

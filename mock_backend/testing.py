@@ -8,7 +8,7 @@ from flask import Flask
 
 from mock_backend.api.support import EXTENSION, MockState
 from mock_backend.domain.backend import Backend
-from mock_backend.scenarios import Progress, Scenario
+from mock_backend.scenarios import Plan, Progress, Scenario
 
 
 def backend_of(app: Flask) -> Backend:
@@ -39,7 +39,7 @@ def control_token(app: Flask) -> str:
     return state.control_token
 
 
-def build_world(app: Flask, scenario: Scenario, progress: Callable[[Progress], None] | None = None) -> Progress:
+def build_world(app: Flask, scenario: Scenario | Plan, progress: Callable[[Progress], None] | None = None) -> Progress:
     """Build a scenario into an app's (empty or wiped) world, as a first start would."""
     state: MockState = app.extensions[EXTENSION]
     return state.build_world(scenario, progress)

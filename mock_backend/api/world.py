@@ -39,11 +39,14 @@ def reset() -> Response:
             scenario = scenarios.load(wanted)
         else:
             scenario = scenarios.parse(wanted, "scenario")
+        # Every name rendered and checked before the old world goes: a scenario the mock would refuse halfway
+        # must change nothing.
+        planned = scenarios.plan(scenario, scenarios.substitutions(state().settings))
     except scenarios.ScenarioError as exc:
         raise InvalidInput(messages.SCENARIO, str(exc)) from exc
     removed = backend().wipe()
     state().faults.clear()
-    made = state().build_world(scenario, None)
+    made = state().build_world(planned, None)
     return ok(mock.reset(scenario, made, removed))
 
 

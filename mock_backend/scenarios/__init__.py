@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from mock_backend.config import Settings
+from mock_backend.domain import naming
 from mock_backend.domain.backend import Backend
 from mock_backend.domain.models import Account, Archive, Role
 from mock_backend.scenarios.content import AWKWARD_NAMES, Faked, pattern_bytes, png
@@ -227,50 +229,204 @@ def _role(value: object, where: str) -> Role:
     raise ScenarioError(f"{where}: one of {', '.join(r.name.lower() for r in Role)}, not {value!r}")
 
 
+# ---------------------------------------------------------------------------------------------------- planning
+@dataclass(frozen=True)
+class PlannedFile:
+    """A file to import: its name and what makes its bytes (("text", str), ("size", n) or ("png", rgb))."""
+
+    name: str
+    content: tuple[str, Any]
+
+
+@dataclass(frozen=True)
+class PlannedFolder:
+    """A folder to create, with what goes inside it."""
+
+    name: str
+    children: tuple[PlannedFolder | PlannedFile, ...]
+
+
+@dataclass(frozen=True)
+class PlannedArchive:
+    """An archive to create: its owner's e-mail, name, type, members and the trees of its root folders."""
+
+    owner: str
+    name: str
+    type: str
+    members: tuple[tuple[str, Role], ...]
+    trees: tuple[tuple[str, tuple[PlannedFolder | PlannedFile, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A scenario with every placeholder filled and every name rendered and checked: building it cannot fail on
+    the scenario's account (so a reset can check everything before it throws the old world away)."""
+
+    scenario: Scenario
+    accounts: tuple[tuple[str, str, str, bool], ...]  # e-mail, password, full name, allowSftpDeletion
+    archives: tuple[PlannedArchive, ...]
+
+
+def substitutions(settings: Settings) -> dict[str, str]:
+    """The placeholders scenarios may use in e-mails and passwords, from the settings."""
+    return {"demo_email": settings.demo_email, "demo_password": settings.demo_password}
+
+
+def plan(scenario: Scenario, subs: Mapping[str, str]) -> Plan:
+    """Fill placeholders, render every templated name and text, and check every name as the mock would.
+
+    Raises:
+        ScenarioError: an unknown placeholder or fake provider, a malformed template, an e-mail declared twice
+            (once filled), or a name the mock refuses (empty, "/", NUL, over 255 characters).
+    """
+    accounts = []
+    by_declared: dict[str, str] = {}
+    seen: set[str] = set()
+    for i, declared in enumerate(scenario.accounts):
+        where = f"{scenario.name}: accounts[{i}]"
+        email = _fill(str(declared["email"]), subs, f"{where}.email")
+        if email.lower() in seen:
+            raise ScenarioError(f"{where}.email: {email!r} is declared twice")
+        seen.add(email.lower())
+        by_declared[str(declared["email"])] = email
+        password = _fill(str(declared.get("password", "password")), subs, f"{where}.password")
+        accounts.append(
+            (
+                email,
+                password,
+                str(declared.get("name") or email.split("@")[0]),
+                bool(declared.get("allow_sftp_deletion", False)),
+            )
+        )
+    fake = Faked(scenario.random_seed)
+    counter = itertools.count(1)
+    archives = []
+    for i, declared in enumerate(scenario.archives):
+        where = f"{scenario.name}: archives[{i}]"
+        _checked_name(str(declared["name"]), f"{where}.name")
+        members = tuple((by_declared[str(m["email"])], _role(m["role"], "role")) for m in declared.get("members") or [])
+        trees = tuple(
+            (root, _plan_entries(declared[key], f"{where}.{key}", fake, counter))
+            for key, root in _ROOT_FOLDERS.items()
+            if declared.get(key)
+        )
+        archives.append(
+            PlannedArchive(
+                by_declared[str(declared["owner"])],
+                str(declared["name"]),
+                _ARCHIVE_TYPES[declared.get("type", "person")],
+                members,
+                trees,
+            )
+        )
+    return Plan(scenario, tuple(accounts), tuple(archives))
+
+
+def _plan_entries(
+    entries: list[dict[str, Any]], where: str, fake: Faked, counter: Iterator[int]
+) -> tuple[PlannedFolder | PlannedFile, ...]:
+    planned: list[PlannedFolder | PlannedFile] = []
+    for i, entry in enumerate(entries):
+        here = f"{where}[{i}]"
+        if "folder" in entry or "folders" in entry:
+            repeat = entry.get("folders")
+            for n in range(1, (repeat if repeat is not None else 1) + 1):
+                name = (
+                    _render(entry["name"], n, fake, next(counter), f"{here}.name")
+                    if repeat is not None
+                    else entry["folder"]
+                )
+                children = _plan_entries(entry.get("children") or [], f"{here}.children", fake, counter)
+                planned.append(PlannedFolder(_checked_name(name, here), children))
+        else:
+            repeat = entry.get("files")
+            for n in range(1, (repeat if repeat is not None else 1) + 1):
+                name = (
+                    _render(entry["name"], n, fake, next(counter), f"{here}.name")
+                    if repeat is not None
+                    else entry["file"]
+                )
+                planned.append(PlannedFile(_checked_name(name, here), _planned_content(entry, n, fake, here)))
+    return tuple(planned)
+
+
+def _checked_name(name: str, where: str) -> str:
+    problem = naming.check_name(name)
+    if problem is not None:
+        raise ScenarioError(f"{where}: the name {name[:60]!r} {problem}")
+    return name
+
+
+def _render(template: str, n: int, fake: Faked, serial: int, where: str) -> str:
+    try:
+        name = template.format(n=n, fake=fake, awkward=AWKWARD_NAMES[(serial - 1) % len(AWKWARD_NAMES)])
+    except (AttributeError, KeyError, ValueError, IndexError, TypeError) as exc:
+        raise ScenarioError(f"{where}: {template!r} cannot be filled: {exc}") from exc
+    # Not stripped: leading and trailing spaces are one of the awkward cases real archives hold.
+    return name if name.strip() else f"item {n}"
+
+
+def _planned_content(entry: Mapping[str, Any], n: int, fake: Faked, where: str) -> tuple[str, Any]:
+    if "png" in entry:
+        return ("png", tuple(entry["png"]))
+    if "size" in entry:
+        return ("size", int(entry["size"]))
+    text = str(entry.get("text", ""))
+    if "{" not in text:
+        return ("text", text)
+    try:
+        return ("text", text.format(n=n, fake=fake, awkward=""))
+    except (AttributeError, KeyError, ValueError, IndexError, TypeError) as exc:
+        raise ScenarioError(f"{where}.text: {text[:60]!r} cannot be filled: {exc}") from exc
+
+
+def _bytes(content: tuple[str, Any]) -> bytes:
+    kind, value = content
+    if kind == "png":
+        return png(rgb=value)
+    if kind == "size":
+        return pattern_bytes(value)
+    return str(value).encode()
+
+
 # ---------------------------------------------------------------------------------------------------- building
 def build(
     backend: Backend,
-    scenario: Scenario,
+    scenario: Scenario | Plan,
     *,
     substitutions: Mapping[str, str] | None = None,
     progress: Callable[[Progress], None] | None = None,
 ) -> Progress:
-    """Build `scenario` into the backend's (empty) world; return what was made.
+    """Build a scenario (planned first, unless a Plan is given) into the backend's empty world; return what was made.
 
     `substitutions` fill `{demo_email}`-style placeholders in accounts' e-mails and passwords (the CLI passes
     `--demo-email`/`--demo-password`). Folders are made before the files beside them, and each folder's files
     are imported as one batch, so ids follow the order of the file.
+
+    Raises:
+        ScenarioError: the scenario cannot be planned (nothing is built then).
     """
-    subs = dict(substitutions or {})
-    made = Progress(records_planned=scenario.records_planned)
-    fake = Faked(scenario.random_seed)
+    planned = scenario if isinstance(scenario, Plan) else plan(scenario, substitutions or {})
+    made = Progress(records_planned=planned.scenario.records_planned)
     accounts: dict[str, Account] = {}
-    for declared in scenario.accounts:
-        email = _fill(str(declared["email"]), subs)
-        accounts[str(declared["email"])] = backend.create_account(
-            email=email,
-            password=_fill(str(declared.get("password", "password")), subs),
-            full_name=str(declared.get("name") or email.split("@")[0]),
-            allow_sftp_deletion=bool(declared.get("allow_sftp_deletion", False)),
+    for email, password, full_name, allow in planned.accounts:
+        accounts[email] = backend.create_account(
+            email=email, password=password, full_name=full_name, allow_sftp_deletion=allow
         )
         made.accounts += 1
-    built: list[tuple[dict[str, Any], Archive]] = []
-    for declared in scenario.archives:
-        owner = accounts[str(declared["owner"])]
-        archive = backend.create_archive(owner, str(declared["name"]), _ARCHIVE_TYPES[declared.get("type", "person")])
-        for member in declared.get("members") or []:
-            backend.add_member(archive, accounts[str(member["email"])], _role(member["role"], "role"))
+    built: list[tuple[PlannedArchive, Archive]] = []
+    for declared in planned.archives:
+        archive = backend.create_archive(accounts[declared.owner], declared.name, declared.type)
+        for email, role in declared.members:
+            backend.add_member(archive, accounts[email], role)
         built.append((declared, archive))
         made.archives += 1
     if progress:
         progress(made)
-    counter = itertools.count(1)
     for declared, archive in built:
-        owner = accounts[str(declared["owner"])]
-        for key, root_name in _ROOT_FOLDERS.items():
-            if declared.get(key):
-                parent = backend.root_child(archive.id, root_name).id
-                _build_tree(backend, owner, parent, declared[key], made, fake, counter, progress)
+        for root_name, entries in declared.trees:
+            parent = backend.root_child(archive.id, root_name).id
+            _build_tree(backend, accounts[declared.owner], parent, entries, made, progress)
     return made
 
 
@@ -278,65 +434,41 @@ def _build_tree(
     backend: Backend,
     owner: Account,
     parent: int,
-    entries: list[dict[str, Any]],
+    entries: tuple[PlannedFolder | PlannedFile, ...],
     made: Progress,
-    fake: Faked,
-    counter: Iterator[int],
     progress: Callable[[Progress], None] | None,
 ) -> None:
-    """Make one folder's entries: its subfolders, then its files in one batch, then each subfolder's entries."""
-    subfolders: list[tuple[int, list[dict[str, Any]]]] = []
-    files: list[tuple[str, bytes]] = []
+    """Make one folder's entries: its subfolders, then its files in batches, then each subfolder's entries."""
+    subfolders: list[tuple[int, tuple[PlannedFolder | PlannedFile, ...]]] = []
+    files = [entry for entry in entries if isinstance(entry, PlannedFile)]
     for entry in entries:
-        if "folder" in entry or "folders" in entry:
-            repeat = entry.get("folders", None)
-            for n in range(1, (repeat if repeat is not None else 1) + 1):
-                template = entry["name"] if repeat is not None else entry["folder"]
-                name = _name(template, n, fake, next(counter)) if repeat is not None else template
-                folder = backend.create_folder(
-                    owner, display_name=name, parent_folder_id=parent, fail_on_duplicate=False
-                )
-                made.folders += 1
-                subfolders.append((folder.id, entry.get("children") or []))
-        else:
-            repeat = entry.get("files", None)
-            for n in range(1, (repeat if repeat is not None else 1) + 1):
-                name = _name(entry["name"], n, fake, next(counter)) if repeat is not None else entry["file"]
-                files.append((name, _content(entry, n, fake)))
+        if isinstance(entry, PlannedFolder):
+            folder = backend.create_folder(
+                owner, display_name=entry.name, parent_folder_id=parent, fail_on_duplicate=False
+            )
+            made.folders += 1
+            subfolders.append((folder.id, entry.children))
     for start in range(0, len(files), _BATCH):
-        batch = files[start : start + _BATCH]
+        batch = [(f.name, _bytes(f.content)) for f in files[start : start + _BATCH]]
         backend.import_files(owner, parent_folder_id=parent, files=batch)
         made.records += len(batch)
         if progress:
             progress(made)
     for folder_id, children in subfolders:
-        _build_tree(backend, owner, folder_id, children, made, fake, counter, progress)
+        _build_tree(backend, owner, folder_id, children, made, progress)
 
 
 #: Files imported per unit of work: large enough to amortise a transaction, small enough to show progress.
 _BATCH = 1000
 
 
-def _fill(template: str, subs: Mapping[str, str]) -> str:
+def _fill(template: str, subs: Mapping[str, str], where: str) -> str:
     """Fill `{demo_email}`-style placeholders; text without braces is returned as it is."""
     if "{" not in template:
         return template
     try:
         return template.format_map(subs)
-    except (KeyError, ValueError) as exc:
-        raise ScenarioError(f"{template!r}: unknown placeholder {exc}; known: {', '.join(sorted(subs))}") from exc
-
-
-def _name(template: str, n: int, fake: Faked, serial: int) -> str:
-    name = template.format(n=n, fake=fake, awkward=AWKWARD_NAMES[(serial - 1) % len(AWKWARD_NAMES)])
-    # Not stripped: leading and trailing spaces are one of the awkward cases real archives hold.
-    return name if name.strip() else f"item {n}"
-
-
-def _content(entry: Mapping[str, Any], n: int, fake: Faked) -> bytes:
-    if "png" in entry:
-        red, green, blue = entry["png"]
-        return png(rgb=(red, green, blue))
-    if "size" in entry:
-        return pattern_bytes(int(entry["size"]))
-    return str(entry.get("text", "")).format(n=n, fake=fake, awkward="").encode()
+    except (KeyError, ValueError, IndexError, AttributeError) as exc:
+        raise ScenarioError(
+            f"{where}: {template!r}: unknown placeholder {exc}; known: {', '.join(sorted(subs))}"
+        ) from exc

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import create_engine, delete, event, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -111,6 +111,12 @@ class Database:
                     "start with a fresh --data-dir or --ephemeral"
                 )
             return False
+
+    def forget_schema_version(self) -> None:
+        """Mark the database as never started (its world was not built), so the next start builds it."""
+        with self._write_lock, self._sessions() as session:
+            session.execute(delete(MetaRow).where(MetaRow.key == "schema_version"))
+            session.commit()
 
     def secret(self) -> bytes:
         """Return the signing secret kept in the database, creating it on first use."""

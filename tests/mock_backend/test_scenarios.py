@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -155,3 +156,49 @@ def test_login_of_prefers_the_demo_email_and_is_none_for_an_empty_world() -> Non
     finally:
         close(empty)
         close(demo)
+
+
+@pytest.mark.parametrize(
+    ("tree", "says"),
+    [
+        ([{"file": "a/b.txt"}], "must not contain '/'"),
+        ([{"files": 1, "name": "{n}" + "x" * 300}], "at most 255 characters"),
+        ([{"files": 1, "name": "{fake.no_such_provider}"}], "cannot be filled"),
+        ([{"files": 1, "name": "{n:zz}"}], "cannot be filled"),
+        ([{"folder": "F", "children": [{"file": "x\x00y"}]}], "must not contain NUL"),
+        ([{"file": "t.txt", "text": "{fake.no_such_provider}"}], "text: "),
+    ],
+)
+def test_plan_refuses_names_and_templates_the_mock_would_refuse(tree: list[dict[str, Any]], says: str) -> None:
+    """Every name is rendered and checked before anything is built (a reset must change nothing if it fails)."""
+    scenario = scenarios.parse(_archive(my_files=tree))
+    with pytest.raises(scenarios.ScenarioError, match=re.escape(says)):
+        scenarios.plan(scenario, {})
+
+
+def test_plan_refuses_an_email_declared_twice_once_filled() -> None:
+    """`{demo_email}` and the same address written out are one account twice."""
+    scenario = scenarios.parse({"accounts": [{"email": "{demo_email}"}, {"email": "DEMO@example.com"}]})
+    with pytest.raises(scenarios.ScenarioError, match="declared twice"):
+        scenarios.plan(scenario, {"demo_email": "demo@example.com", "demo_password": "x"})
+
+
+def test_plan_refuses_an_unknown_placeholder() -> None:
+    """A placeholder other than {demo_email}/{demo_password} is named in the error."""
+    scenario = scenarios.parse({"accounts": [{"email": "{who}@example.com"}]})
+    with pytest.raises(scenarios.ScenarioError, match="unknown placeholder"):
+        scenarios.plan(scenario, {"demo_email": "d@x", "demo_password": "p"})
+
+
+def test_first_start_with_a_bad_scenario_builds_nothing_and_the_next_start_builds(tmp_path: Path) -> None:
+    """A scenario that fails its plan leaves the data directory new: the next start (a good scenario) builds."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("accounts: [{email: a@example.com}]\narchives: [{name: 'a/b', owner: a@example.com}]\n")
+    data_dir = tmp_path / "data"
+    with pytest.raises(scenarios.ScenarioError, match="must not contain '/'"):
+        create_app(Settings(data_dir=data_dir, scenario=str(bad)))
+    app = create_app(Settings(data_dir=data_dir))
+    try:
+        assert [a.email for a in backend_of(app).accounts()] == ["demo@example.com", "other@example.com"]
+    finally:
+        close(app)

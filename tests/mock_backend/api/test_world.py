@@ -75,8 +75,12 @@ def test_reset_to_inline_declaration(api: Api) -> None:
         "/etc/passwd",
         {"accounts": [{"email": "a@x"}], "archives": [{"name": "A", "owner": "b@x"}]},
         42,
+        {
+            "accounts": [{"email": "a@x"}],
+            "archives": [{"name": "A", "owner": "a@x", "my_files": [{"files": 3, "name": "{n}/{n}.txt"}]}],
+        },
     ],
-    ids=["unknown-name", "a-path", "bad-declaration", "a-number"],
+    ids=["unknown-name", "a-path", "bad-declaration", "a-number", "a-name-the-mock-refuses"],
 )
 def test_reset_to_bad_scenario_is_400_and_changes_nothing(api: Api, scenario: object) -> None:
     """A bad scenario answers 400 error.mock.scenario and the world (and planned faults) stay."""
