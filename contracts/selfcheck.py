@@ -61,39 +61,7 @@ def run_suite(
     extra_args: Sequence[str] = (),
 ) -> SuiteRun:
     """Run the suite against a target in a subprocess, recording snapshots and per-test outcomes under `workdir`."""
-    label = target.replace(":", "-")
-    results = workdir / f"{label}.results.json"
-    snapshots = workdir / "snapshots" / label
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        str(SUITE_DIR),
-        "--target",
-        target,
-        "--record-snapshots",
-        str(snapshots),
-        "--results-json",
-        str(results),
-        "-m",
-        "not slow",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        *extra_args,
-    ]
-    env = {**os.environ, "PERMANENT_CONTRACT_EXAMPLES": str(examples), "PERMANENT_TARGET": target}
-    started = time.monotonic()
-    completed = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    seconds = time.monotonic() - started
-    if not results.exists():
-        raise RuntimeError(
-            f"the suite run against {target} wrote no results (exit {completed.returncode}):\n"
-            + completed.stdout[-2000:]
-            + completed.stderr[-2000:]
-        )
-    outcomes = json.loads(results.read_text(encoding="utf-8"))
-    return SuiteRun(target, completed.returncode, outcomes, snapshots, seconds, completed.stdout[-4000:])
+    return run_suites([target], workdir, examples=examples, extra_args=extra_args)[target]
 
 
 _PASSING = frozenset({"passed", "skipped", "xfailed"})
@@ -109,13 +77,12 @@ def run_suites(
     """Run the suite against several targets in one subprocess; return each target's run.
 
     One process pays pytest's, schemathesis' and the mock's start-up (~4 s) once instead of once per target;
-    the suite parametrizes every test by target, so outcomes split by the target's id and snapshots land in
-    `workdir/snapshots/<target>` as single-target runs put them.
+    the suite parametrizes every test by target, so outcomes split by the target's id. Snapshots land in
+    `workdir/snapshots/<target>` (the suite files one target's in the folder it is given, several in subfolders).
     """
-    if len(targets) == 1:
-        return {targets[0]: run_suite(targets[0], workdir, examples=examples, extra_args=extra_args)}
-    label = "+".join(t.replace(":", "-") for t in targets)
-    results = workdir / f"{label[:80]}.results.json"
+    labels = [t.replace(":", "-") for t in targets]
+    snapshots = workdir / "snapshots"
+    results = workdir / f"{'+'.join(labels)[:80]}.results.json"
     command = [
         sys.executable,
         "-m",
@@ -124,7 +91,7 @@ def run_suites(
         "--target",
         ",".join(targets),
         "--record-snapshots",
-        str(workdir / "snapshots"),
+        str(snapshots / labels[0] if len(targets) == 1 else snapshots),
         "--results-json",
         str(results),
         "-m",
@@ -146,11 +113,10 @@ def run_suites(
         )
     outcomes: dict[str, str] = json.loads(results.read_text(encoding="utf-8"))
     runs = {}
-    for target in targets:
+    for target, label in zip(targets, labels, strict=True):
         mine = {test: outcome for test, outcome in outcomes.items() if strip_target(test, target) != test}
-        code = 0 if all(outcome in _PASSING for outcome in mine.values()) else 1
-        snapshots = workdir / "snapshots" / target.replace(":", "-")
-        runs[target] = SuiteRun(target, code, mine, snapshots, seconds, completed.stdout[-4000:])
+        code = completed.returncode if len(targets) == 1 else int(any(o not in _PASSING for o in mine.values()))
+        runs[target] = SuiteRun(target, code, mine, snapshots / label, seconds, completed.stdout[-4000:])
     return runs
 
 

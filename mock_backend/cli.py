@@ -128,6 +128,17 @@ def _seconds_option(name: str, default: float, help_text: str) -> Callable[[FC],
     return click.option(name, default=default, show_default=True, type=click.FloatRange(0), help=help_text)
 
 
+def _data_dir_option(help_text: str) -> Callable[[FC], FC]:
+    """The --data-dir option of serve and seed ($PERMANENT_MOCK_DATA_DIR, else .permanent-mock)."""
+    return click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=lambda: os.environ.get("PERMANENT_MOCK_DATA_DIR", DEFAULT_DATA_DIR),
+        show_default=f"$PERMANENT_MOCK_DATA_DIR or {DEFAULT_DATA_DIR}",
+        help=help_text,
+    )
+
+
 def _scenario_option(what: str) -> Callable[[FC], FC]:
     """The --scenario option of serve and seed."""
     return click.option(
@@ -154,13 +165,7 @@ def main() -> None:
     type=click.IntRange(0, 65535),
     help="0 picks a free port.",
 )
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=lambda: os.environ.get("PERMANENT_MOCK_DATA_DIR", DEFAULT_DATA_DIR),
-    show_default=f"$PERMANENT_MOCK_DATA_DIR or {DEFAULT_DATA_DIR}",
-    help="Where state and file bytes are kept between restarts.",
-)
+@_data_dir_option("Where state and file bytes are kept between restarts.")
 @click.option("--ephemeral", is_flag=True, help="Keep everything in a temporary directory, removed on exit.")
 @click.option(
     "--database-url",
@@ -507,13 +512,7 @@ def token(email: str, data_dir: Path, ttl: int) -> None:
 
 @main.command()
 @_scenario_option("The world to build")
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=lambda: os.environ.get("PERMANENT_MOCK_DATA_DIR", DEFAULT_DATA_DIR),
-    show_default=f"$PERMANENT_MOCK_DATA_DIR or {DEFAULT_DATA_DIR}",
-    help="The data directory to build it in (a server on it sees the new world at once).",
-)
+@_data_dir_option("The data directory to build it in (a server on it sees the new world at once).")
 @click.option("--database-url", envvar="PERMANENT_MOCK_DATABASE_URL", help="Build into this database instead.")
 @click.option("--reset", is_flag=True, help="Replace the world the data directory already holds.")
 @click.option("--demo-email", default=DEMO_EMAIL, show_default=True, help="Fills {demo_email} in the scenario.")
