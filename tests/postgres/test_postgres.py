@@ -233,3 +233,18 @@ def test_same_name_race_across_two_processes_on_postgres(postgres_url: str, tmp_
     engine.dispose()
     folders, records = race_two_processes(tmp_path / "data", database)
     assert_no_lost_race(folders, records)
+
+
+def test_reset_on_postgres_truncates_and_restarts_ids(app: Flask) -> None:
+    """POST /_mock/reset empties every table with TRUNCATE … RESTART IDENTITY: the new world's ids start at 1,
+    and a reset back to demo gives the demo world its first-start ids again (so later tests see the same world)."""
+    client = app.test_client()
+    shared = client.post("/_mock/reset", json={"scenario": "shared"})
+    accounts = client.get("/_mock/accounts").get_json()["items"]
+    demo = client.post("/_mock/reset", json={"scenario": "demo"})
+    archives = client.get(
+        "/api/archive/getAllArchives",
+        headers={"Authorization": f"Bearer {mint_token(app, 'demo@example.com')}", "Request-Version": "2"},
+    ).get_json()
+    assert (shared.status_code, [a["accountId"] for a in accounts], demo.status_code) == (200, [1, 2, 3, 4, 5, 6], 200)
+    assert [(a["archiveId"], a["fullName"]) for a in archives] == [(1, "Demo Archive"), (2, "Family Archive")]
