@@ -36,6 +36,8 @@ PRISM_HOME = ROOT / ".cache" / f"prism-{PRISM_VERSION}"
 LUA = Path(__file__).with_name("load.lua")
 DEMO = "demo@example.com"
 BIN = Path(sys.executable).parent
+#: Extra `permanent-mock serve` arguments (`--mock-arg`), e.g. to measure with the request journal off.
+MOCK_ARGS: list[str] = []
 #: The mock's default threads per worker (`permanent-mock serve --threads`); the hello-world gets the same.
 THREADS = 4
 
@@ -187,7 +189,7 @@ def serve_mock(data_dir: Path, threads: int = THREADS) -> Iterator[tuple[str, su
     """Serve a data directory with `permanent-mock serve` in a subprocess."""
     port = _free_port()
     args = [str(BIN / "permanent-mock"), "serve", "--data-dir", str(data_dir), "--port", str(port)]
-    args += ["--processing-seconds", "0", "--log-level", "warning", "--threads", str(threads)]
+    args += ["--processing-seconds", "0", "--log-level", "warning", "--threads", str(threads), *MOCK_ARGS]
     base = f"http://127.0.0.1:{port}"
     with _process(args, f"{base}/_mock/health") as process:
         yield base, process
@@ -488,7 +490,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--big", type=int, default=100_000, help="children of the large folder (0: skip)")
     parser.add_argument("--only", default="", help="run only routes whose name contains one of these (comma-separated)")
     parser.add_argument("--report", type=Path, default=ROOT / "reports" / "bench-load.json")
+    parser.add_argument(
+        "--mock-arg",
+        action="append",
+        default=[],
+        metavar="ARG",
+        help="pass ARG to `permanent-mock serve` (repeatable), e.g. --mock-arg=--journal-size --mock-arg=0",
+    )
     args = parser.parse_args(argv)
+    MOCK_ARGS.extend(args.mock_arg)
     wanted = [part.strip().lower() for part in args.only.split(",")]
     routes = [r for r in ROUTES if any(part in r.name.lower() for part in wanted)]
     prism_binary()
