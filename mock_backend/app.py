@@ -99,8 +99,7 @@ def create_app(
             planned = plan(load(settings.scenario), substitutions(settings))
         except ScenarioError:
             database.forget_schema_version()
-            database.dispose()
-            store.close()
+            _discard(database, store, scratch)
             raise
         made = build_world(backend, planned, progress)
         log.info("built the %s world into %s (%d records)", settings.scenario, data_dir, made.records)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -202,3 +203,17 @@ def test_first_start_with_a_bad_scenario_builds_nothing_and_the_next_start_build
         assert [a.email for a in backend_of(app).accounts()] == ["demo@example.com", "other@example.com"]
     finally:
         close(app)
+
+
+def test_ephemeral_start_with_a_bad_scenario_leaves_no_temporary_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ephemeral mock whose scenario fails its plan removes its temporary directory on the way out."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("accounts: [{email: a@example.com}]\narchives: [{name: 'a/b', owner: a@example.com}]\n")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # this test's own temporary directory
+    with pytest.raises(scenarios.ScenarioError):
+        create_app(Settings(scenario=str(bad)))
+    assert list(scratch.iterdir()) == []
