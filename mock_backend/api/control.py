@@ -18,14 +18,19 @@ from mock_backend.domain.errors import Unauthenticated
 
 PREFIX = "/_mock/"
 HEADER = "X-Mock-Control-Token"
-#: Always open: readiness probes poll health, and neither tells anything secret.
-_OPEN = frozenset({"/_mock/health", "/_mock/openapi.json"})
+#: The cookie the dashboard's sign-in page sets (a browser cannot send the header): HttpOnly, SameSite=Strict, so
+#: no other site's page or link ever sends it.
+COOKIE = "permanent_mock_control"
+LOGIN = "/_mock/login"
+#: Always open: readiness probes poll health, the documents tell nothing secret, and the sign-in page asks for it.
+_OPEN = frozenset({"/_mock/health", "/_mock/openapi.json", LOGIN})
 _WRITES = frozenset({"POST", "PUT", "PATCH"})
 
 
 def has_control_token() -> bool:
-    """Tell whether the request carries this app's control token (compared in constant time)."""
-    return same_secret(request.headers.get(HEADER), state().control_token)
+    """Tell whether the request carries this app's control token, as the header or the dashboard's cookie."""
+    token = state().control_token
+    return same_secret(request.headers.get(HEADER), token) or same_secret(request.cookies.get(COOKIE), token)
 
 
 def _guard() -> None:
@@ -35,7 +40,7 @@ def _guard() -> None:
         return
     if state().settings.control_token_required and not has_control_token():
         raise Unauthenticated(messages.CONTROL_TOKEN, f"this mock's control routes need the {HEADER} header")
-    if request.method in _WRITES and request.mimetype != "application/json":
+    if request.method in _WRITES and request.mimetype != "application/json" and path != LOGIN:
         raise UnsupportedMediaType(f"control writes need Content-Type: application/json, not {request.mimetype!r}")
 
 

@@ -18,9 +18,11 @@ from flask_swagger_ui import get_swaggerui_blueprint
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from mock_backend import scenarios
+from mock_backend.api.control import COOKIE, LOGIN
 from mock_backend.api.journal import entries_with_verdicts
 from mock_backend.api.support import backend, state
 from mock_backend.config import Quirks
+from mock_backend.domain.backend import same_secret
 from mock_backend.domain.models import Deletion, Folder
 from mock_backend.wire import inputs
 
@@ -42,6 +44,24 @@ def _no_framing(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = _CSP
     response.headers["X-Frame-Options"] = "DENY"
     return response
+
+
+@bp.get(LOGIN)
+def login_form() -> str:
+    """The sign-in page for a mock that listens beyond loopback: it asks for the control token once."""
+    return render_template("dashboard/login.html", failed=False)
+
+
+@bp.post(LOGIN)
+def login() -> WerkzeugResponse | tuple[str, int]:
+    """Check the control token typed in; keep it in a cookie only this mock's pages send back."""
+    if not same_secret(request.form.get("token", ""), state().control_token):
+        return render_template("dashboard/login.html", failed=True), 401
+    answer = redirect(url_for("dashboard.overview"), code=303)
+    answer.set_cookie(
+        COOKIE, state().control_token, httponly=True, samesite="Strict", path="/_mock/", secure=request.is_secure
+    )
+    return answer
 
 
 @bp.get("/_mock/")

@@ -81,3 +81,22 @@ def test_docs_page_offers_both_documents_from_local_files(api: Api) -> None:
     page = _text(api, "/_mock/docs/")
     assert ('"/openapi.json"' in page, '"/_mock/openapi.json"' in page, "https://" in page) == (True, True, False)
     assert api.client.get("/_mock/docs/swagger-ui-bundle.js").status_code == 200
+
+
+@pytest.mark.parametrize("settings_overrides", [{"control_token_required": True, "control_token": "s3cret"}])
+def test_beyond_loopback_the_sign_in_page_sets_a_cookie_that_opens_the_dashboard(
+    api: Api, settings_overrides: dict[str, object]
+) -> None:
+    """Beyond loopback: the dashboard is 401 without the token; a wrong token at /_mock/login is 401 and sets
+    nothing; the right one answers 303 with an HttpOnly, SameSite=Strict cookie that opens pages and JSON writes."""
+    client = api.client
+    assert client.get("/_mock/").status_code == 401
+    assert client.get("/_mock/login").status_code == 200
+    wrong = client.post("/_mock/login", data={"token": "guess"})
+    assert (wrong.status_code, "Set-Cookie" in wrong.headers, client.get("/_mock/").status_code) == (401, False, 401)
+    right = client.post("/_mock/login", data={"token": "s3cret"})
+    cookie = right.headers["Set-Cookie"]
+    assert (right.status_code, right.headers["Location"]) == (303, "/_mock/")
+    assert ("HttpOnly" in cookie, "SameSite=Strict" in cookie, "Path=/_mock/" in cookie) == (True, True, True)
+    assert client.get("/_mock/").status_code == 200
+    assert client.post("/_mock/reset", json={"scenario": "empty"}).status_code == 200
