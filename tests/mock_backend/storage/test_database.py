@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
+from flask import Flask
 from sqlalchemy import func, select
 
 from mock_backend.app import create_app
@@ -39,8 +40,15 @@ def _database(data_dir: Path) -> Iterator[Database]:
         database.dispose()
 
 
+#: The apps of the backends handed out, kept alive until the module ends: an app that is garbage-collected closes
+#: its blob store under its backend (the finalizer of mock_backend.testing.close), which failed imports at random.
+_APPS: list[Flask] = []
+
+
 def _backend(data_dir: Path) -> Backend:
-    return backend_of(create_app(Settings(data_dir=data_dir, processing_seconds=0)))
+    app = create_app(Settings(data_dir=data_dir, processing_seconds=0))
+    _APPS.append(app)
+    return backend_of(app)
 
 
 def test_child_counters_follow_creates_imports_and_deletes(tmp_path: Path) -> None:
