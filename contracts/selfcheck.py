@@ -1,7 +1,8 @@
 """The self-check: the suite must catch every drifted mock variant, and drift reports must show exactly the drift.
 
 It runs the contract suite (without the parts marked slow) against the in-process mock twice and
-against every mutant of `contracts.mutants`, each run in its own pytest process recording snapshots.
+against every mutant of `contracts.mutants`, recording snapshots; `--jobs` pytest processes share the targets
+(each target's run is still parametrized apart, and the mock's two runs go to different processes).
 A mutant is *killed* when some test fails against it that passes in both runs against the mock. Then it compares
 snapshots: mock against mock must be clean, and mock against a mutant must show the mutant's expected
 drift and nothing else (apart from what scenarios that stopped early did not record).
