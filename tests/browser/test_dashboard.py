@@ -93,3 +93,24 @@ def test_dashboard_tree_journal_reset_and_docs_in_a_browser(page: object, live_s
     page.get_by_role("link", name="API docs").click()
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("permanent-mock", timeout=20_000)
     expect(page.locator("div.swagger-ui")).to_contain_text("/api/account/getAuthenticatedAccount")
+
+
+@pytest.mark.parametrize("settings_overrides", [{"control_token_required": True, "control_token": "s3cret"}])
+def test_sign_in_beyond_loopback_opens_the_dashboard_and_its_reset(
+    page: object, live_server: str, settings_overrides: dict[str, object]
+) -> None:
+    """With the control token required, the browser signs in once at /_mock/login; its cookie then opens the
+    pages and the reset button's JSON write (a wrong token first is refused)."""
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    assert page.goto(f"{live_server}/_mock/").status == 401  # type: ignore[union-attr]
+    page.goto(f"{live_server}/_mock/login")
+    page.fill("input[name=token]", "guess")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#login-failed")).to_be_visible()
+    page.fill("input[name=token]", "s3cret")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#accounts")).to_contain_text("demo@example.com")
+    page.get_by_role("button", name="Reset to empty").click()
+    expect(page.locator("main")).to_contain_text("No accounts", timeout=20_000)
