@@ -245,8 +245,16 @@ def test_operation_in_contract_has_operation_id(method: str, path: str) -> None:
     assert load_document()["paths"][path][method].get("operationId")
 
 
-#: The dashboard's sign-in form answers a browser: a wrong token gets the form again (HTML), not JSON.
-HTML_FORM_OPERATION_IDS = {"mockLogin"}
+#: Pages a person reads answer their errors as HTML pages (with the message key), not JSON: the dashboard's sign-in
+#: form (a wrong token gets the form again), its pages with parameters and its (open) stylesheet and script.
+HTML_FORM_OPERATION_IDS = {
+    "mockLogin",
+    "mockDashboardAsset",
+    "mockDashboardArchive",
+    "mockDashboardFolder",
+    "mockDashboardJournal",
+    "mockDashboardAudit",
+}
 
 
 @pytest.mark.parametrize(

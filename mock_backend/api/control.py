@@ -24,6 +24,8 @@ COOKIE = "permanent_mock_control"
 LOGIN = "/_mock/login"
 #: Always open: readiness probes poll health, the documents tell nothing secret, and the sign-in page asks for it.
 _OPEN = frozenset({"/_mock/health", "/_mock/openapi.json", LOGIN})
+#: The dashboard's stylesheet and script: the sign-in page needs them before the token is known; they hold nothing.
+_OPEN_PREFIX = "/_mock/static/"
 _WRITES = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -36,7 +38,7 @@ def has_control_token() -> bool:
 def _guard() -> None:
     """Refuse control requests without the token (when required) and control writes that are not JSON."""
     path = request.path
-    if not path.startswith(PREFIX) or path in _OPEN or request.method == "OPTIONS":
+    if not path.startswith(PREFIX) or path in _OPEN or path.startswith(_OPEN_PREFIX) or request.method == "OPTIONS":
         return
     if state().settings.control_token_required and not has_control_token():
         raise Unauthenticated(messages.CONTROL_TOKEN, f"this mock's control routes need the {HEADER} header")

@@ -19,10 +19,12 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from mock_backend import scenarios
 from mock_backend.api.control import COOKIE, LOGIN
+from mock_backend.api.errors import status_of
 from mock_backend.api.journal import entries_with_verdicts
 from mock_backend.api.support import backend, state
 from mock_backend.config import Quirks
 from mock_backend.domain.backend import same_secret
+from mock_backend.domain.errors import DomainError
 from mock_backend.domain.models import Deletion, Folder
 from mock_backend.wire import inputs
 
@@ -37,6 +39,13 @@ _CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
 )
+
+
+@bp.errorhandler(DomainError)
+def _error_page(error: DomainError) -> tuple[str, int]:
+    """An unknown folder or a malformed filter on a page a person reads: an HTML page, with the key and status."""
+    status = status_of(error)
+    return render_template("dashboard/error.html", status=status, key=error.key, detail=error.detail), status
 
 
 @bp.after_request

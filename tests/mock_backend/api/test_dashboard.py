@@ -46,10 +46,23 @@ def test_archive_link_leads_to_its_root_and_folders_link_down(api: Api, world: W
     assert "welcome.txt" in my_files
 
 
-def test_unknown_folder_page_is_404(api: Api) -> None:
-    """A folder that does not exist answers 404 with the lookup key."""
-    answer = api.client.get("/_mock/folders/999999")
-    assert (answer.status_code, answer.get_json()["message"]) == (404, "error.folder.lookup")
+@pytest.mark.parametrize(
+    ("path", "status", "key"),
+    [
+        ("/_mock/folders/999999", 404, "error.folder.lookup"),
+        ("/_mock/archives/999999", 404, "error.archive.lookup"),
+        ("/_mock/journal?status=abc", 400, "error.api.invalid_request"),
+        ("/_mock/audit?days=-1", 400, "error.api.invalid_request"),
+    ],
+)
+def test_page_errors_are_html_pages_with_the_key(api: Api, path: str, status: int, key: str) -> None:
+    """An unknown folder or archive, or a malformed filter: an HTML page with the status and the message key."""
+    answer = api.client.get(path)
+    assert (answer.status_code, answer.mimetype, f"<code>{key}</code>" in answer.get_data(as_text=True)) == (
+        status,
+        "text/html",
+        True,
+    )
 
 
 def test_journal_page_shows_the_exchange_and_its_verdict(api: Api) -> None:
@@ -92,6 +105,7 @@ def test_beyond_loopback_the_sign_in_page_sets_a_cookie_that_opens_the_dashboard
     client = api.client
     assert client.get("/_mock/").status_code == 401
     assert client.get("/_mock/login").status_code == 200
+    assert client.get("/_mock/static/dashboard.css").status_code == 200  # the sign-in page's own style
     wrong = client.post("/_mock/login", data={"token": "guess"})
     assert (wrong.status_code, "Set-Cookie" in wrong.headers, client.get("/_mock/").status_code) == (401, False, 401)
     right = client.post("/_mock/login", data={"token": "s3cret"})
