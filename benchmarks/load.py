@@ -400,11 +400,11 @@ def large_folder(world: World) -> dict[str, float]:
     }
 
 
-def start_up() -> dict[str, float]:
-    """Seconds from `serve --ephemeral` to its first answer (median of 5), its idle RSS, and `import flask`."""
-    flask_import = _median_seconds(lambda: subprocess.run([sys.executable, "-c", "import flask"], check=True), 5)
+def start_up(times: int = 5) -> dict[str, float]:
+    """Seconds from `serve --ephemeral` to its first answer (median of `times`), its idle RSS, and `import flask`."""
+    flask_import = _median_seconds(lambda: subprocess.run([sys.executable, "-c", "import flask"], check=True), times)
     starts, idle = [], []
-    for _ in range(5):
+    for _ in range(times):
         port = _free_port()
         began = time.perf_counter()
         args = [str(BIN / "permanent-mock"), "serve", "--ephemeral", "--port", str(port), "--log-level", "warning"]
@@ -490,6 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--big", type=int, default=100_000, help="children of the large folder (0: skip)")
     parser.add_argument("--only", default="", help="run only routes whose name contains one of these (comma-separated)")
     parser.add_argument("--report", type=Path, default=ROOT / "reports" / "bench-load.json")
+    parser.add_argument("--starts", type=int, default=5, help="cold starts measured (median)")
     parser.add_argument(
         "--mock-arg",
         action="append",
@@ -508,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"running {len(routes)} routes × {args.rounds} rounds of {args.seconds:g} s …", flush=True)
         rows = side_by_side(world, args.seconds, args.rounds, routes)
         large = large_folder(world) if args.big else {}
-        start = start_up()
+        start = start_up(args.starts)
     met = report(rows, large, start, args.big) if args.big else report_rows_only(rows, start)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(

@@ -36,7 +36,7 @@ def test_load_benchmark_smoke_run_drives_every_route_without_a_failure(tmp_path:
     """One short round of the side-by-side load benchmark: every route answered by the mock and by Prism, no
     failed request, a report with a rate for each; the targets themselves are not judged here."""
     report = tmp_path / "load.json"
-    options = ["--seconds", "1", "--rounds", "1", "--big", "2000", "--report", str(report)]
+    options = ["--seconds", "1", "--rounds", "1", "--big", "2000", "--starts", "1", "--report", str(report)]
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "load.py"), *options],
         capture_output=True,
