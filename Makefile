@@ -11,9 +11,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
 	@echo "Installing the project and its tools into $(VENV)/ (first run only, about a minute) …"
 	$(PYTHON) -m venv $(VENV)
-	@# uv resolves and installs everything in seconds where pip took ~25 s of a fresh clone's `make test`
-	$(BIN)/python -m pip install -qq "uv>=0.6"
-	$(BIN)/uv pip install -q --python $(BIN)/python -e ".[contracts]" --group dev
+	$(BIN)/python -m pip install -qq --upgrade "pip>=25.1"
+	@# -qq: errors only (pip's warnings and setuptools' editable-install banner are noise here)
+	$(BIN)/python -m pip install -qq -e ".[contracts]" --group dev
 	touch $(STAMP)
 
 serve: $(STAMP)  ## start the mock on http://127.0.0.1:8000 with the seeded world (state in .permanent-mock/)
