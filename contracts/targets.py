@@ -501,12 +501,10 @@ class FreshMock:
     def reset(self, scenario: str | Path | Mapping[str, Any] = "demo") -> None:
         """Replace the whole world by a scenario: a built-in's name, a YAML file, or a declaration as a dict."""
         from mock_backend import scenarios
-        from mock_backend.testing import build_world
+        from mock_backend.testing import rebuild_world
 
         chosen = scenarios.parse(dict(scenario)) if isinstance(scenario, Mapping) else scenarios.load(scenario)
-        planned = scenarios.plan(chosen, scenarios.substitutions(self.settings))  # checked before anything goes
-        backend_of(self.flask).wipe()
-        build_world(self.flask, planned)
+        rebuild_world(self.flask, chosen)
 
     @property
     def flask(self) -> Flask:

@@ -118,7 +118,7 @@ def create_app(
         # process of a start clears what an earlier run left planned.
         faults=SharedFaultPlan(data_dir / "faults.json", clear=settings.sweep_at_start),
         control_token=settings.control_token or secrets.token_urlsafe(24),
-        build_world=functools.partial(build_world, backend),
+        rebuild_world=functools.partial(rebuild_world, backend),
         journal=_journal(data_dir, settings),
     )
     # An ephemeral instance's files go when the app is garbage-collected or the process exits, or when
@@ -162,6 +162,22 @@ def build_world(
     """
     seeder = backend.for_seeding(FrozenClock(SEED_TIME), random.Random(SEED_RANDOM))
     return build(seeder, scenario, substitutions=substitutions(backend.settings), progress=progress)
+
+
+def rebuild_world(
+    backend: Backend, scenario: Scenario, progress: Callable[[Progress], None] | None = None
+) -> tuple[Progress, int]:
+    """Replace the whole world by a scenario; return what was built and how many stored blobs went.
+
+    The scenario is planned first, so one that cannot be built (a name the mock refuses, an unknown placeholder)
+    raises before anything is removed.
+
+    Raises:
+        scenarios.ScenarioError: the scenario cannot be planned; the world is as it was.
+    """
+    planned = plan(scenario, substitutions(backend.settings))
+    removed = backend.wipe()
+    return build_world(backend, planned, progress), removed
 
 
 def _journal(data_dir: Path, settings: Settings) -> Journal | None:

@@ -538,18 +538,14 @@ def seed(
     except SchemaMismatch as exc:
         raise click.ClickException(str(exc)) from exc
     try:
-        backend = testing.backend_of(app)
-        try:
-            planned = scenarios.plan(chosen, scenarios.substitutions(settings))
-        except scenarios.ScenarioError as exc:
-            _fail(str(exc))
-        if backend.accounts():
-            if not reset:
-                _fail(f"{data_dir} already holds a world: add --reset to replace it with {chosen.name!r}")
-            backend.wipe()
+        if testing.backend_of(app).accounts() and not reset:
+            _fail(f"{data_dir} already holds a world: add --reset to replace it with {chosen.name!r}")
         started = time.monotonic()
         with _ProgressBar(f"building {chosen.name}") as bar:
-            made = testing.build_world(app, planned, bar.update)
+            try:
+                made, _ = testing.rebuild_world(app, chosen, bar.update)
+            except scenarios.ScenarioError as exc:
+                _fail(str(exc))
         click.echo(
             f"built {chosen.name!r} in {time.monotonic() - started:.1f} s: {made.accounts} accounts, "
             f"{made.archives} archives, {made.folders} folders, {made.records} records"

@@ -8,7 +8,7 @@ from flask import Flask
 
 from mock_backend.api.support import EXTENSION, MockState
 from mock_backend.domain.backend import Backend
-from mock_backend.scenarios import Plan, Progress, Scenario
+from mock_backend.scenarios import Progress, Scenario
 
 
 def backend_of(app: Flask) -> Backend:
@@ -39,10 +39,16 @@ def control_token(app: Flask) -> str:
     return state.control_token
 
 
-def build_world(app: Flask, scenario: Scenario | Plan, progress: Callable[[Progress], None] | None = None) -> Progress:
-    """Build a scenario into an app's (empty or wiped) world, as a first start would."""
+def rebuild_world(
+    app: Flask, scenario: Scenario, progress: Callable[[Progress], None] | None = None
+) -> tuple[Progress, int]:
+    """Replace an app's world by a scenario as a first start builds it; return (what was built, blobs removed).
+
+    Raises:
+        scenarios.ScenarioError: the scenario cannot be planned; nothing was removed.
+    """
     state: MockState = app.extensions[EXTENSION]
-    return state.build_world(scenario, progress)
+    return state.rebuild_world(scenario, progress)
 
 
 def close(app: Flask) -> None:

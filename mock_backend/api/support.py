@@ -15,7 +15,7 @@ from mock_backend.domain.backend import Backend
 from mock_backend.domain.errors import InvalidInput
 from mock_backend.domain.faults import FaultPlan
 from mock_backend.domain.models import Account
-from mock_backend.scenarios import Plan, Progress, Scenario
+from mock_backend.scenarios import Progress, Scenario
 from mock_backend.storage.journal import Journal
 from mock_backend.wire import inputs
 from mock_backend.wire.context import WireContext
@@ -40,8 +40,8 @@ class MockState:
     faults: FaultPlan
     #: The secret of the /_mock/* control routes (settings.control_token, or drawn at start).
     control_token: str
-    #: Builds a scenario into the (wiped) world the way a first start does (app.build_world).
-    build_world: Callable[[Scenario | Plan, Callable[[Progress], None] | None], Progress]
+    #: Replaces the world by a scenario, planned before anything goes (app.rebuild_world): (built, blobs removed).
+    rebuild_world: Callable[[Scenario, Callable[[Progress], None] | None], tuple[Progress, int]]
     #: The request journal shared by every process on the data directory (None when switched off).
     journal: Journal | None = None
 

@@ -39,14 +39,11 @@ def reset() -> Response:
             scenario = scenarios.load(wanted)
         else:
             scenario = scenarios.parse(wanted, "scenario")
-        # Every name rendered and checked before the old world goes: a scenario the mock would refuse halfway
-        # must change nothing.
-        planned = scenarios.plan(scenario, scenarios.substitutions(state().settings))
+        # Planned (every name rendered and checked) before the old world goes: a bad scenario changes nothing.
+        made, removed = state().rebuild_world(scenario, None)
     except scenarios.ScenarioError as exc:
         raise InvalidInput(messages.SCENARIO, str(exc)) from exc
-    removed = backend().wipe()
     state().faults.clear()
-    made = state().build_world(planned, None)
     return ok(mock.reset(scenario, made, removed))
 
 

@@ -114,25 +114,20 @@ def _plan_entries(
     planned: list[PlannedFolder | PlannedFile] = []
     for i, entry in enumerate(entries):
         here = f"{where}[{i}]"
-        if "folder" in entry or "folders" in entry:
-            repeat = entry.get("folders")
-            for n in range(1, (repeat if repeat is not None else 1) + 1):
-                name = (
-                    _render(entry["name"], n, fake, next(counter), f"{here}.name")
-                    if repeat is not None
-                    else entry["folder"]
-                )
+        is_folder = "folder" in entry or "folders" in entry
+        repeat = entry.get("folders" if is_folder else "files")
+        for n in range(1, (1 if repeat is None else repeat) + 1):
+            if repeat is None:
+                name = entry["folder" if is_folder else "file"]
+            else:
+                name = _render(entry["name"], n, fake, next(counter), f"{here}.name")
+            name = _checked_name(name, here)
+            if is_folder:
+                # Planned again for each repetition: templated names below differ from one to the next.
                 children = _plan_entries(entry.get("children") or [], f"{here}.children", fake, counter)
-                planned.append(PlannedFolder(_checked_name(name, here), children))
-        else:
-            repeat = entry.get("files")
-            for n in range(1, (repeat if repeat is not None else 1) + 1):
-                name = (
-                    _render(entry["name"], n, fake, next(counter), f"{here}.name")
-                    if repeat is not None
-                    else entry["file"]
-                )
-                planned.append(PlannedFile(_checked_name(name, here), _planned_content(entry, n, fake, here)))
+                planned.append(PlannedFolder(name, children))
+            else:
+                planned.append(PlannedFile(name, _planned_content(entry, n, fake, here)))
     return tuple(planned)
 
 
@@ -143,11 +138,16 @@ def _checked_name(name: str, where: str) -> str:
     return name
 
 
-def _render(template: str, n: int, fake: Faked, serial: int, where: str) -> str:
+def _format(template: str, where: str, **fields: object) -> str:
+    """Fill a template's fields; a field it cannot fill (an unknown Faker provider, a bad spec) names the place."""
     try:
-        name = template.format(n=n, fake=fake, awkward=AWKWARD_NAMES[(serial - 1) % len(AWKWARD_NAMES)])
+        return template.format(**fields)
     except (AttributeError, KeyError, ValueError, IndexError, TypeError) as exc:
-        raise ScenarioError(f"{where}: {template!r} cannot be filled: {exc}") from exc
+        raise ScenarioError(f"{where}: {template[:60]!r} cannot be filled: {exc}") from exc
+
+
+def _render(template: str, n: int, fake: Faked, serial: int, where: str) -> str:
+    name = _format(template, where, n=n, fake=fake, awkward=AWKWARD_NAMES[(serial - 1) % len(AWKWARD_NAMES)])
     # Not stripped: leading and trailing spaces are one of the awkward cases real archives hold.
     return name if name.strip() else f"item {n}"
 
@@ -160,10 +160,7 @@ def _planned_content(entry: Mapping[str, Any], n: int, fake: Faked, where: str) 
     text = str(entry.get("text", ""))
     if "{" not in text:
         return ("text", text)
-    try:
-        return ("text", text.format(n=n, fake=fake, awkward=""))
-    except (AttributeError, KeyError, ValueError, IndexError, TypeError) as exc:
-        raise ScenarioError(f"{where}.text: {text[:60]!r} cannot be filled: {exc}") from exc
+    return ("text", _format(text, f"{where}.text", n=n, fake=fake, awkward=""))
 
 
 def content_bytes(content: tuple[str, Any]) -> bytes:

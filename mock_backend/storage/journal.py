@@ -109,14 +109,6 @@ class Journal:
                 if self._write(db):
                     idle_since = time.monotonic()
 
-    def flush(self) -> int:
-        """Write this process's buffered exchanges now; return how many."""
-        with self._lock:
-            if not self._buffer:
-                return 0
-        with self._connection() as db:
-            return self._write(db)
-
     def _write(self, db: sqlite3.Connection) -> int:
         with self._lock:
             batch, self._buffer = self._buffer, []
@@ -146,8 +138,10 @@ class Journal:
         path: str | None = None,
         status: str | None = None,
     ) -> list[Exchange]:
-        """Return the newest exchanges (newest first) matching the filters; `status` is "404" or "4xx"."""
-        self.flush()
+        """Return the newest exchanges (newest first) matching the filters; `status` is "404" or "4xx".
+
+        This process's buffered exchanges are written first, on the same connection as the read.
+        """
         where: list[str] = ["id > ?"]
         args: list[object] = [after]
         if method:
@@ -165,6 +159,7 @@ class Journal:
                 args.append(int(status))
         query = f"SELECT {_COLUMNS} FROM journal WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?"
         with self._connection() as db:
+            self._write(db)
             rows = db.execute(query, [*args, limit]).fetchall()
         return [_exchange(row) for row in rows]
 

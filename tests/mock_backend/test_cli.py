@@ -176,3 +176,16 @@ def test_second_server_on_a_data_directory_says_another_already_serves_it(tmp_pa
     assert f"another server (pid {first.process.pid}, {first.url})" in printed, printed
     assert both == [200, 200]
     assert list((tmp_path / "data" / "servers").glob("*.json")) == []
+
+
+def test_seed_reset_with_a_scenario_the_mock_would_refuse_keeps_the_world(tmp_path: Path) -> None:
+    """`seed --reset` with a name the mock refuses: one line, exit 2, and the world it holds is still there."""
+    data_dir = str(tmp_path / "data")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("accounts: [{email: a@example.com}]\narchives: [{name: 'a/b', owner: a@example.com}]\n")
+    CliRunner().invoke(main, ["seed", "--scenario", "shared", "--data-dir", data_dir])
+    refused = CliRunner().invoke(main, ["seed", "--scenario", str(bad), "--data-dir", data_dir, "--reset"])
+    token = CliRunner().invoke(main, ["token", "viewer@example.com", "--data-dir", data_dir])
+    assert (refused.exit_code, "must not contain '/'" in refused.output, token.exit_code) == (2, True, 0), (
+        refused.output
+    )

@@ -11,7 +11,7 @@ import pytest
 
 from mock_backend import Settings, create_app, scenarios
 from mock_backend.scenarios import content
-from mock_backend.testing import backend_of, build_world, close, login_of
+from mock_backend.testing import backend_of, close, login_of, rebuild_world
 
 ONE_ACCOUNT: dict[str, Any] = {"accounts": [{"email": "a@example.com"}]}
 
@@ -73,7 +73,7 @@ def _world(scenario: str | dict[str, Any]) -> tuple[Any, Any]:
     app = create_app(Settings(scenario="empty", processing_seconds=0))
     chosen = scenarios.parse(scenario) if isinstance(scenario, dict) else scenarios.load(scenario)
     seen: list[int] = []
-    made = build_world(app, chosen, lambda p: seen.append(p.records))
+    made, _ = rebuild_world(app, chosen, lambda p: seen.append(p.records))
     return app, (made, seen)
 
 
