@@ -37,6 +37,7 @@ from mock_backend.api import (
     record,
     share,
     stela,
+    v1,
     world,
 )
 from mock_backend.api.support import EXTENSION, IdConverter, MockState
@@ -148,7 +149,8 @@ def create_app(
     faults.register(app)
     control.register(app)
     dashboard.register(app)
-    gate.register(app)  # last: a planned delay sleeps before it, not while holding it
+    gate.register(app)  # a planned delay sleeps before it, not while holding it
+    v1.register(app)  # last: v1 calls are answered before routing, after every hook above has run
     return app
 
 

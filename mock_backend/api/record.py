@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, url_for
 
 from mock_backend.api.support import (
@@ -16,6 +18,7 @@ from mock_backend.api.support import (
     state,
     wire,
 )
+from mock_backend.domain.backend import PresignedPost
 from mock_backend.wire import inputs, php
 
 bp = Blueprint("record", __name__, url_prefix="/api/record")
@@ -41,9 +44,13 @@ def get_presigned_url() -> Response:
         file_type=inputs.required_text(data, "fileType"),
         size=inputs.required_int(data, "size", minimum=0),
     )
-    bucket = state().settings.bucket
-    post_url = base_url() + url_for("blobs.upload", bucket=bucket)
-    return ok(php.s3_upload_vo(f"{post_url}/{post.key}", post_url, post.fields))
+    return ok(s3_upload_vo(post))
+
+
+def s3_upload_vo(post: PresignedPost) -> dict[str, Any]:
+    """Return the S3UploadVO of a presigned POST to this mock's S3 route (v1 and v2 alike)."""
+    post_url = base_url() + url_for("blobs.upload", bucket=state().settings.bucket)
+    return php.s3_upload_vo(f"{post_url}/{post.key}", post_url, post.fields)
 
 
 @bp.post("/registerRecord")

@@ -57,6 +57,7 @@ from mock_backend.domain.models import (
 )
 from mock_backend.domain.ports import BlobStore, BlobWriter, NewRecord, Repository, UnitOfWork
 from mock_backend.domain.security import Signer, TokenClaims, check_password, hash_password
+from mock_backend.domain.sessions import WebSessions
 
 log = logging.getLogger(__name__)
 
@@ -205,6 +206,8 @@ class Backend:
         self.clock = clock
         self.signer = signer
         self._rng = rng or random.SystemRandom()
+        #: The web app's PHP sessions (v1); their bearer is the one FusionAuth would issue to the web app.
+        self.web = WebSessions(uow, clock, lambda account: self._issue(account, settings.fusionauth_client_id))
 
     @functools.cached_property
     def _decoy_hash(self) -> str:
@@ -556,6 +559,44 @@ class Backend:
         """`archive/getAllArchives`: every archive the caller is a member of, with its role."""
         with self._uow() as repo:
             return repo.archives_of(caller.id)
+
+    def get_archive(self, caller: Account, *, archive_id: int | None = None, nbr: str | None = None) -> Archive:
+        """v1 `archive/get` and `archive/change`: one of the caller's archives, by id or number, with its role.
+
+        Raises:
+            NotFound: neither given, or no archive of the caller has it (`error.archive.lookup`).
+        """
+        for archive in self.get_all_archives(caller):
+            if (archive_id is not None and archive.id == archive_id) or (nbr is not None and archive.nbr == nbr):
+                return archive
+        raise NotFound(messages.ARCHIVE_LOOKUP, f"no archive {archive_id or nbr!r} of this account")
+
+    def navigate(self, caller: Account, link_id: int) -> tuple[Folder, list[Folder], list[Item]]:
+        """v1 `folder/navigateLean` / `navigateMin`: a folder by folder_linkId, its chain from the top, its children.
+
+        The chain leaves out the archive's hidden root, so it starts at My Files, Public or Apps (the breadcrumbs).
+
+        Raises:
+            NotFound: an unknown or invisible folder_linkId, or one of a record (`error.folder.lookup`).
+        """
+        with self._uow() as repo:
+            item = repo.item_by_link(link_id)
+            if not isinstance(item, Folder) or repo.role(caller.id, item.archive_id) is None:
+                raise NotFound(messages.FOLDER_LOOKUP, f"no folder with folder_linkId {link_id}")
+            return item, repo.ancestors(item.parent_id), repo.children(item)
+
+    def record_by_nbr(self, caller: Account, archive_nbr: str) -> Record:
+        """v1 `record/get` by the record's archiveNbr (the web app's deep link `record/:recArchiveNbr`).
+
+        Raises:
+            NotFound: no visible record has that number (`error.record.lookup`).
+        """
+        with self._uow() as repo:
+            item = repo.item_by_nbr(archive_nbr)
+            if not isinstance(item, Record):
+                raise NotFound(messages.RECORD_LOOKUP, f"no record {archive_nbr!r}")
+            # Read as by id, so its files come along and visibility is checked one way.
+            return self._record(repo, caller, item.id, Role.VIEWER)
 
     def get_root(self, caller: Account, archive_id: int) -> tuple[Folder, list[Item]]:
         """`folder/getRoot`: the archive's root folder and its children.

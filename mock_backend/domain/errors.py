@@ -40,6 +40,17 @@ class Unauthenticated(DomainError):
     default_key = messages.NOT_LOGGED_IN
 
 
+class SignInRefused(Unauthenticated):
+    """A v1 sign-in that did not complete: a wrong password, a wrong code, or a step still due.
+
+    `params` follow the key in the v1 answer's `message` array (`["warning.auth.mfaToken", "email"]`).
+    """
+
+    def __init__(self, key: str, detail: str = "", params: tuple[str, ...] = ()) -> None:
+        super().__init__(key, detail)
+        self.params = params
+
+
 class PermissionDenied(DomainError):
     """The caller is known but may not do this."""
 

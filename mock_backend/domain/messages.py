@@ -17,6 +17,13 @@ SHARE_ROOT_FOLDER: Final = "warning.share.root_folder"
 NOT_LOGGED_IN: Final = "warning.generic.account_not_logged_in"
 TOKEN_MISMATCH: Final = "warning.auth.token_does_not_match"
 TOKEN_EXPIRED: Final = "warning.auth.token_expired"
+# The web app's sign-in (v1; web-app login.component.ts, auth.repo.ts, reference §9.4)
+SIGNIN_UNKNOWN: Final = "warning.signin.unknown"
+MFA_REQUIRED: Final = "warning.auth.mfaToken"
+EMAIL_UNVERIFIED: Final = "status.auth.need_email"
+AUTH_TOKEN_MISMATCH: Final = "warning.auth.token_does_not_match"
+INVALID_CSRF: Final = "error.generic.invalid_csrf"
+NO_OBJECT_PERMISSION: Final = "warning.generic.no_object_permission"
 # 403
 NO_ACTION_PERMISSION: Final = "error.generic.no_action_permission"
 NO_UNLINK_ROOT: Final = "error.folder.no_unlink_root"

@@ -44,6 +44,8 @@ class Account:
     created_at: datetime
     updated_at: datetime
     default_archive_id: int | None = None
+    #: What the web app's sign-in asks after the password: None, "mfa" or "verify_email" (SIGN_IN_STEPS).
+    sign_in_step: str | None = None
 
 
 @dataclass(frozen=True)
@@ -266,3 +268,24 @@ class SweepReport:
     def removed_anything(self) -> bool:
         """Tell whether the sweep removed anything."""
         return bool(self.expired_uploads or self.incoming_files or self.orphan_blobs)
+
+
+#: The steps a v1 sign-in can ask for after the password, as the web app meets them (web-app auth.repo.ts).
+SIGN_IN_STEPS = ("mfa", "verify_email")
+
+
+@dataclass(frozen=True)
+class WebSession:
+    """A PHP session of the web app: the account, its current archive, the CSRF token and a step still due."""
+
+    token: str
+    account_id: int
+    archive_id: int | None
+    csrf: str
+    pending: str | None
+    expires_at: datetime
+
+    @property
+    def signed_in(self) -> bool:
+        """Tell whether the session has passed every sign-in step."""
+        return self.pending is None

@@ -25,6 +25,7 @@ from mock_backend.domain.models import (
     Role,
     ShareLink,
     Upload,
+    WebSession,
 )
 from mock_backend.domain.ports import NewRecord
 from mock_backend.storage.tables import (
@@ -41,6 +42,7 @@ from mock_backend.storage.tables import (
     RefreshTokenRow,
     ShareLinkRow,
     UploadRow,
+    WebSessionRow,
 )
 
 T = TypeVar("T")
@@ -229,6 +231,7 @@ class SqlRepository:
             created_at=row.created_at,
             updated_at=row.updated_at,
             default_archive_id=row.default_archive_id,
+            sign_in_step=row.sign_in_step,
         )
 
     def account(self, account_id: int) -> Account | None:
@@ -276,6 +279,47 @@ class SqlRepository:
 
     def set_default_archive(self, account_id: int, archive_id: int) -> None:
         self._s.get_one(AccountRow, account_id).default_archive_id = archive_id
+
+    def set_sign_in_step(self, account_id: int, step: str | None) -> None:
+        self._s.get_one(AccountRow, account_id).sign_in_step = step
+
+    # ------------------------------------------------------------------ web sessions (v1)
+    @staticmethod
+    def _web_session(row: WebSessionRow) -> WebSession:
+        return WebSession(
+            token=row.token,
+            account_id=row.account_id,
+            archive_id=row.archive_id,
+            csrf=row.csrf,
+            pending=row.pending,
+            expires_at=row.expires_at,
+        )
+
+    def add_web_session(self, session: WebSession) -> None:
+        self._s.add(
+            WebSessionRow(
+                token=session.token,
+                account_id=session.account_id,
+                archive_id=session.archive_id,
+                csrf=session.csrf,
+                pending=session.pending,
+                expires_at=session.expires_at,
+            )
+        )
+
+    def web_session(self, token: str) -> WebSession | None:
+        row = self._s.get(WebSessionRow, token)
+        return self._web_session(row) if row else None
+
+    def save_web_session(self, session: WebSession) -> None:
+        row = self._s.get_one(WebSessionRow, session.token)
+        row.archive_id, row.pending, row.csrf = session.archive_id, session.pending, session.csrf
+
+    def delete_web_session(self, token: str) -> None:
+        self._s.execute(delete(WebSessionRow).where(WebSessionRow.token == token))
+
+    def delete_web_sessions_before(self, now: datetime) -> None:
+        self._s.execute(delete(WebSessionRow).where(WebSessionRow.expires_at <= now))
 
     def add_refresh_token(self, token: str, account_id: int, client_id: str, expires_at: datetime) -> None:
         self._s.add(RefreshTokenRow(token=token, account_id=account_id, client_id=client_id, expires_at=expires_at))
@@ -477,6 +521,10 @@ class SqlRepository:
 
     def item_by_link(self, link_id: int) -> Item | None:
         found = self._items(ItemRow.link_id == link_id)
+        return found[0] if found else None
+
+    def item_by_nbr(self, archive_nbr: str) -> Item | None:
+        found = self._items(ItemRow.archive_nbr == archive_nbr)
         return found[0] if found else None
 
     def root_folder(self, archive_id: int) -> Folder | None:

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 #: How to bring a database of an older schema up to this one: (from version, statements), applied in order.
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
@@ -29,6 +29,15 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     # 3: the audit log keeps when each deleted item was created (entries deleted before stay NULL: unknown).
     ("2", ("ALTER TABLE deletions ADD COLUMN item_created_at TIMESTAMP",)),
+    # 4: the web app's sign-in (v1): a step an account must pass after its password; the web_sessions table is new
+    # and created with the others.
+    (
+        "3",
+        (
+            "ALTER TABLE accounts ADD COLUMN sign_in_step VARCHAR(16)",
+            "CREATE INDEX ix_items_archive_nbr ON items (archive_nbr)",
+        ),
+    ),
 )
 
 # Names sort the same on SQLite (binary) and PostgreSQL (collation "C" instead of the locale's).
@@ -61,6 +70,21 @@ class AccountRow(Base):
     default_archive_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    #: What the v1 sign-in asks after the password: NULL (nothing), "mfa" or "verify_email".
+    sign_in_step: Mapped[str | None] = mapped_column(String(16), nullable=True)
+
+
+class WebSessionRow(Base):
+    """A PHP session of the web app (v1): who signed in, the current archive and the CSRF token."""
+
+    __tablename__ = "web_sessions"
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    archive_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    csrf: Mapped[str] = mapped_column(String(32))
+    #: NULL once signed in; otherwise the step still to pass ("mfa" or "verify_email").
+    pending: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class RefreshTokenRow(Base):
@@ -110,7 +134,8 @@ class ItemRow(Base):
     link_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(6))
     archive_id: Mapped[int] = mapped_column(ForeignKey("archives.id", ondelete="CASCADE"), index=True)
-    archive_nbr: Mapped[str] = mapped_column(String(9))
+    #: Looked up by the web app's deep links (v1 `record/get` by archiveNbr).
+    archive_nbr: Mapped[str] = mapped_column(String(9), index=True)
     parent_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     parent_link_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     display_name: Mapped[str] = mapped_column(Text)
