@@ -10,7 +10,7 @@ from setuptools.command.build_py import build_py
 
 
 class BuildWithContract(build_py):
-    """Copy both OpenAPI documents to mock_backend/_contract/ in the build (mock_backend.spec finds them there)."""
+    """Copy the OpenAPI documents to mock_backend/_contract/ in the build (mock_backend.spec finds them there)."""
 
     def run(self) -> None:
         super().run()
@@ -18,7 +18,7 @@ class BuildWithContract(build_py):
             return  # an editable install reads openapi/ in the checkout
         target = Path(self.build_lib) / "mock_backend" / "_contract"
         target.mkdir(parents=True, exist_ok=True)
-        for document in ("openapi.yaml", "control.yaml"):
+        for document in ("openapi.yaml", "control.yaml", "v1.yaml"):
             shutil.copyfile(Path(__file__).parent / "openapi" / document, target / document)
 
 

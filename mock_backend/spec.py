@@ -19,6 +19,9 @@ SPEC_PATH = _FOLDER / "openapi.yaml"
 #: The mock's own routes (`/_mock/…`, `/openapi.json`): a document of their own, so Permanent's contract
 #: holds only what the real service answers.
 CONTROL_PATH = _FOLDER / "control.yaml"
+#: The PHP v1 envelope the web app speaks: the same paths as the v2 API, told apart only by `Request-Version`, so
+#: a document of its own (one OpenAPI document cannot hold two operations on one path and method).
+V1_PATH = _FOLDER / "v1.yaml"
 #: How the control document names a component of Permanent's contract.
 _SHARED_PREFIX = "openapi.yaml#/components/"
 
@@ -51,7 +54,8 @@ def as_json(path: Path = SPEC_PATH) -> bytes:
 
 
 def load_control(path: Path = CONTROL_PATH, contract: Path = SPEC_PATH) -> dict[str, Any]:
-    """Return the control plane's document with the components it borrows from the contract copied in.
+    """Return the control plane's document with the components it borrows from the contract copied in (the v1
+    document borrows the same way).
 
     The result stands alone (every `$ref` is local), as `/_mock/openapi.json` serves it. Cached per file version.
     """
@@ -101,6 +105,16 @@ def _borrowed_refs(node: Any) -> Any:
     if isinstance(node, list):
         return [_borrowed_refs(v) for v in node]
     return node
+
+
+def load_v1(path: Path = V1_PATH, contract: Path = SPEC_PATH) -> dict[str, Any]:
+    """Return the v1 document with the VOs it borrows from the contract copied in (cached per file version)."""
+    return _bundled(path, path.stat().st_mtime_ns, contract, contract.stat().st_mtime_ns)
+
+
+def v1_json(path: Path = V1_PATH, contract: Path = SPEC_PATH) -> bytes:
+    """Return the bundled v1 document as JSON, as `/openapi-v1.json` serves it."""
+    return json.dumps(load_v1(path, contract), separators=(",", ":")).encode()
 
 
 def load_merged(contract: Path = SPEC_PATH, control: Path = CONTROL_PATH) -> dict[str, Any]:

@@ -266,9 +266,11 @@ def ok(response: TestResponse) -> Any:
 
 
 def error_key(response: TestResponse) -> str:
-    """Return the message key of a PHP-style error body."""
+    """Return the message key of an error body: PHP v2's `message`, or a v1 ResponseVO's first result's first."""
     body = response.get_json()
     assert isinstance(body, dict), response.get_data(as_text=True)
+    if "Results" in body:
+        return str(body["Results"][0]["message"][0])
     return str(body["message"])
 
 

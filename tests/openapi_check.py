@@ -37,6 +37,7 @@ from referencing.jsonschema import DRAFT202012
 from werkzeug.test import TestResponse
 
 from mock_backend import spec
+from mock_backend.wire import envelope
 
 SPEC_URI = "urn:permanent-mock:openapi"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -114,8 +115,10 @@ def _describe(error: ValidationError, pointers: Mapping[int, str]) -> str:
 class ContractChecker:
     """The contract, indexed by method and path template, with one cached validator per schema."""
 
-    def __init__(self, document: Mapping[str, Any]) -> None:
+    def __init__(self, document: Mapping[str, Any], unrouted: str | None = None) -> None:
         self._document = document
+        #: The schema of an unrouted request's answer (None: PHP's or Stela's error, by prefix).
+        self._unrouted = unrouted
         self._registry: Registry[Any] = Registry().with_resource(SPEC_URI, DRAFT202012.create_resource(document))
         self._resolver = self._registry.resolver(base_uri=SPEC_URI)
         self._validators: dict[str, Draft202012Validator] = {}
@@ -244,7 +247,7 @@ class ContractChecker:
             )
         if mimetype != "application/json":
             raise ContractViolation(f"{where}: an unrouted request must be answered with JSON, got {mimetype!r}")
-        schema = "StelaError" if path.startswith("/api/v2/") else "PhpError"
+        schema = self._unrouted or ("StelaError" if path.startswith("/api/v2/") else "PhpError")
         self._validate_json(where, f"/components/schemas/{schema}", body)
 
 
@@ -254,14 +257,23 @@ def checker() -> ContractChecker:
     return ContractChecker(merged_documents())
 
 
+@functools.cache
+def v1_checker() -> ContractChecker:
+    """Return the checker of the v1 envelope's document (the web app's calls; openapi/v1.yaml)."""
+    return ContractChecker(spec.load_v1(), unrouted="FailedResponseVO")
+
+
 def merged_documents() -> dict[str, Any]:
     """Return Permanent's contract with the (bundled) control plane's paths and components added."""
     return spec.load_merged()
 
 
-def check_response(method: str, path: str, status: int, content_type: str | None, body: bytes) -> None:
-    """Check one response against the contract (see the module docstring)."""
-    checker().check(method, path, status, content_type, body)
+def check_response(
+    method: str, path: str, status: int, content_type: str | None, body: bytes, version: str | None = "2"
+) -> None:
+    """Check one response against the document of its dialect (`version`: the request's Request-Version)."""
+    chosen = v1_checker() if envelope.is_v1(method.upper(), path, version) else checker()
+    chosen.check(method, path, status, content_type, body)
 
 
 class ContractClient(FlaskClient):
@@ -272,7 +284,14 @@ class ContractClient(FlaskClient):
         kwargs.setdefault("buffered", True)
         response = super().open(*args, **kwargs)
         request = response.request
-        check_response(request.method, request.path, response.status_code, response.content_type, response.get_data())
+        check_response(
+            request.method,
+            request.path,
+            response.status_code,
+            response.content_type,
+            response.get_data(),
+            request.headers.get("Request-Version"),
+        )
         return response
 
 
@@ -285,4 +304,5 @@ def check_httpx_response(response: httpx.Response) -> None:
         response.status_code,
         response.headers.get("content-type"),
         response.content,
+        response.request.headers.get("Request-Version"),
     )

@@ -22,7 +22,7 @@ from mock_backend.api.support import ok, state
 from mock_backend.domain import messages
 from mock_backend.domain.errors import InvalidInput
 from mock_backend.storage.journal import Exchange, Journal
-from mock_backend.wire import inputs
+from mock_backend.wire import envelope, inputs
 
 bp = Blueprint("journal", __name__)
 
@@ -166,11 +166,12 @@ _UNJUDGED: dict[str, Any] = {"conforms": None, "checked": "nothing", "error": No
 
 
 # ---------------------------------------------------------------------------------------------------- verdicts
-@functools.lru_cache(maxsize=2)
-def _validator(_version: int) -> Any:
+@functools.lru_cache(maxsize=4)
+def _validator(_version: int, v1: bool) -> Any:
     from openapi_core import OpenAPI
 
-    return OpenAPI.from_dict(spec.load_merged())
+    # A v1 call shares its path with a v2 route (POST /api/folder/post is both): only its own document fits.
+    return OpenAPI.from_dict(spec.load_v1() if v1 else spec.load_merged())
 
 
 def judge(e: Exchange) -> dict[str, Any]:
@@ -179,7 +180,9 @@ def judge(e: Exchange) -> dict[str, Any]:
     from werkzeug.test import EnvironBuilder
     from werkzeug.wrappers import Response as WerkzeugResponse
 
-    openapi = _validator(spec.SPEC_PATH.stat().st_mtime_ns + spec.CONTROL_PATH.stat().st_mtime_ns)
+    version = next((v for k, v in e.request_headers.items() if k.lower() == "request-version"), None)
+    documents = (spec.SPEC_PATH, spec.CONTROL_PATH, spec.V1_PATH)
+    openapi = _validator(sum(p.stat().st_mtime_ns for p in documents), envelope.is_v1(e.method, e.path, version))
     builder = EnvironBuilder(
         path=e.path,
         method=e.method,

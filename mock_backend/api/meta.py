@@ -20,6 +20,12 @@ def openapi() -> Response:
     return Response(state().spec_json, mimetype="application/json")
 
 
+@bp.get("/openapi-v1.json")
+def openapi_v1() -> Response:
+    """The v1 envelope's document: the web app's calls (openapi/v1.yaml)."""
+    return Response(spec.v1_json(), mimetype="application/json")
+
+
 @bp.get("/_mock/openapi.json")
 def control_openapi() -> Response:
     """The document of the mock's own routes (this blueprint's and the world's)."""

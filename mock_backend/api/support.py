@@ -75,7 +75,7 @@ def require_v2() -> None:
     if request.headers.get("Request-Version", "").strip() != "2":
         raise InvalidInput(
             messages.INVALID_REQUEST,
-            "send the header Request-Version: 2; the mock serves only the v2 API (no v1 envelope)",
+            "send the header Request-Version: 2 (v1 calls are POSTs of a RequestVO envelope; see /openapi-v1.json)",
         )
 
 

@@ -21,6 +21,16 @@ from mock_backend.wire import inputs
 SYSTEM_MESSAGE = "Everything is A-OK"
 
 
+def is_v1(method: str, path: str, version: str | None) -> bool:
+    """Tell whether a request speaks v1: a POST under /api/ (not Stela's /api/v2/) without `Request-Version: 2`."""
+    return (
+        method == "POST"
+        and path.startswith("/api/")
+        and not path.startswith("/api/v2/")
+        and (version or "").strip() != "2"
+    )
+
+
 @dataclass(frozen=True)
 class Envelope:
     """A parsed RequestVO: the CSRF token the client echoed (None if absent or null) and the items of work."""

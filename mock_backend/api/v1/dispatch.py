@@ -85,19 +85,9 @@ def action(path: str, done: str, *, signed_in: bool = True, csrf: bool = True) -
     return register_action
 
 
-def is_v1(path: str, method: str, version: str | None) -> bool:
-    """Tell whether a request speaks v1: a POST under /api/ (not Stela's /api/v2/) without `Request-Version: 2`."""
-    return (
-        method == "POST"
-        and path.startswith("/api/")
-        and not path.startswith("/api/v2/")
-        and (version or "").strip() != "2"
-    )
-
-
 def dispatch() -> Response | None:
     """Answer a v1 call (a before_request hook); None lets any other request through to its route."""
-    if not is_v1(request.path, request.method, request.headers.get("Request-Version")):
+    if not envelope.is_v1(request.method, request.path, request.headers.get("Request-Version")):
         return None
     mock = backend()
     raw = request.get_data(cache=False)

@@ -36,7 +36,7 @@ def test_call_without_request_version_2_is_invalid_request(
 
 
 def test_write_without_request_version_creates_nothing(client: ContractClient, api: Api, world: World) -> None:
-    """A folder/post without Request-Version is refused before anything is created."""
+    """A folder/post without Request-Version is a v1 call: a v2 body is no RequestVO, so 400 and nothing created."""
     before = _names(api, world)
     response = client.post(
         "/api/folder/post",
