@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 #: How to bring a database of an older schema up to this one: (from version, statements), applied in order.
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
@@ -29,6 +29,8 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     # 3: the audit log keeps when each deleted item was created (entries deleted before stay NULL: unknown).
     ("2", ("ALTER TABLE deletions ADD COLUMN item_created_at TIMESTAMP",)),
+    # 4: records keep the description record/update sets (the web app's edit of a record).
+    ("3", ("ALTER TABLE records ADD COLUMN description TEXT",)),
 )
 
 # Names sort the same on SQLite (binary) and PostgreSQL (collation "C" instead of the locale's).
@@ -148,6 +150,7 @@ class RecordRow(Base):
     meta_token: Mapped[str] = mapped_column(String(10))
     uploaded_by: Mapped[int] = mapped_column(BigInteger)
     ready_at: Mapped[datetime] = mapped_column(DateTime)
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class FileRow(Base):
