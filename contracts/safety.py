@@ -100,6 +100,7 @@ WRITE_RULES: dict[tuple[str, str], WriteRule] = {
     ("POST", "/record/registerRecord"): WriteRule("body", "parentFolderId", "parents"),
     ("DELETE", "/folder/delete"): WriteRule("query", "folderId", "folders"),
     ("DELETE", "/record/delete"): WriteRule("query", "recordId", "records"),
+    ("POST", "/record/update"): WriteRule("body", "recordId", "records"),
     ("POST", "/share/generateShareLink"): WriteRule("body", "folderLinkId", "links"),
     ("POST", "/share/updateShareLink"): WriteRule("body", "shareByUrlId", "shares"),
 }

@@ -32,6 +32,7 @@ CONTRACT_OPERATION_IDS = specs.SDK_OPERATION_IDS | {
     "stelaGetFoldersPlural",
     "stelaGetFolderChildrenPlural",
     "fusionAuthIntrospect",
+    "updateRecord",
 }
 #: The mock's own operations, in openapi/control.yaml.
 CONTROL_OPERATION_IDS = {
@@ -84,11 +85,13 @@ PHP_WRITE_OPERATION_IDS = {
     "deleteRecord",
     "generateShareLink",
     "updateShareLink",
+    "updateRecord",
 }
 PHP_POST_OPERATION_IDS = {
     "postFolder",
     "getPresignedUrl",
     "registerRecord",
+    "updateRecord",
     "generateShareLink",
     "updateShareLink",
 }

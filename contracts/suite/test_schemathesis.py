@@ -63,6 +63,7 @@ SANDBOXED_FIELDS: dict[str, tuple[str, str, str]] = {
     "postFolder": ("body", "parentFolderId", "folder_id"),
     "getPresignedUrl": ("body", "parentFolderId", "folder_id"),
     "registerRecord": ("body", "parentFolderId", "folder_id"),
+    "updateRecord": ("body", "recordId", "record_id"),
     "deleteFolder": ("query", "folderId", "gone_folder_id"),
     "deleteRecord": ("query", "recordId", "gone_record_id"),
     "generateShareLink": ("body", "folderLinkId", "folder_link_id"),
@@ -78,6 +79,7 @@ KNOWN_ID_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "postFolder": (("body", "parentFolderId", "folder_id"),),
     "getPresignedUrl": (("body", "parentFolderId", "folder_id"),),
     "generateShareLink": (("body", "folderLinkId", "folder_link_id"),),
+    "updateRecord": (("body", "recordId", "record_id"), ("body", "archiveId", "archive_id")),
 }
 #: Operations never fuzzed, and why.
 NOT_FUZZED = {

@@ -20,6 +20,7 @@ from mock_backend.api.support import (
 )
 from mock_backend.domain.backend import PresignedPost
 from mock_backend.wire import inputs, php
+from mock_backend.wire.timestamps import parse_iso
 
 bp = Blueprint("record", __name__, url_prefix="/api/record")
 bp.before_request(require_v2)
@@ -66,6 +67,24 @@ def register_record() -> Response:
         size=inputs.required_int(data, "size", minimum=0),
         file_type=inputs.optional_text(data, "fileType"),
         fail_on_duplicate=bool(inputs.optional_bool(data, "failOnDuplicateName")),
+    )
+    return ok(php.record_vo(record, wire()))
+
+
+@bp.post("/update")
+def update() -> Response:
+    """Change a record's displayName, description or displayDT (the web app sends the whole RecordVO)."""
+    who, data = caller(), body()
+    # The RecordVO field is displayDT; the web app's edit is cited with displayDt too (web-app.md §2 row 10).
+    field = "displayDT" if data.get("displayDT") is not None else "displayDt"
+    shown = inputs.optional_text(data, field)
+    record = backend().update_record(
+        who,
+        inputs.required_int(data, "recordId"),
+        archive_id=inputs.optional_int(data, "archiveId"),
+        display_name=inputs.optional_text(data, "displayName"),
+        description=inputs.optional_text(data, "description"),
+        display_at=parse_iso(shown, field) if shown is not None else None,
     )
     return ok(php.record_vo(record, wire()))
 

@@ -100,7 +100,9 @@ def same_secret(given: str | None, expected: str) -> bool:
 
 
 #: Who may do what (decision D2, reference §12.3).
+CAN_READ = Role.VIEWER
 CAN_CREATE = Role.CONTRIBUTOR
+CAN_EDIT = Role.EDITOR
 CAN_DELETE = Role.EDITOR
 CAN_SHARE = Role.CURATOR
 
@@ -680,6 +682,30 @@ class Backend:
             repo.commit()
         self._drop_blobs(records)
 
+    @retried_on_contention
+    def rename_folder(self, caller: Account, folder_id: int, display_name: str) -> Folder:
+        """`folder/update` (v1, the web app's rename): a new displayName, its downloadName de-duplicated (§10).
+
+        Renaming to the current name keeps the current downloadName (the folder does not clash with itself).
+
+        Raises:
+            InvalidInput: an empty or unusable name.
+            NotFound: unknown, deleted or invisible folder (`error.folder.lookup`).
+            PermissionDenied: role below editor, or a root folder (`error.folder.no_update_root`).
+        """
+        self._check_name("displayName", display_name)
+        with self._uow(write=True) as repo:
+            folder = self._folder(repo, caller, folder_id, CAN_EDIT)
+            if folder.is_root or folder.parent_id is None:
+                raise PermissionDenied(messages.NO_UPDATE_ROOT, "root folders cannot be renamed")
+            name = self._unique_name(
+                repo, folder.parent_id, display_name, fail_on_duplicate=False, own=folder.download_name
+            )
+            renamed = replace(folder, display_name=display_name, download_name=name, updated_at=self.clock.now())
+            repo.save_item(renamed)
+            repo.commit()
+        return renamed
+
     # ------------------------------------------------------------------ records
     def get_record(self, caller: Account, record_id: int, archive_id: int) -> Record:
         """`record/get`: a record with its files.
@@ -921,6 +947,242 @@ class Backend:
             repo.delete_items([], [record])
             repo.commit()
         self._drop_blobs([record])
+
+    @retried_on_contention
+    def update_record(
+        self,
+        caller: Account,
+        record_id: int,
+        *,
+        archive_id: int | None = None,
+        display_name: str | None = None,
+        description: str | None = None,
+        display_at: datetime | None = None,
+    ) -> Record:
+        """`record/update`: change a record's displayName, description or displayDT; None leaves a field as it is.
+
+        A new displayName gets its downloadName as registerRecord builds it (the upload's extension kept, §10),
+        de-duplicated among the siblings but never against the record itself. `updatedDT` moves.
+
+        Raises:
+            InvalidInput: an empty or unusable name.
+            NotFound: unknown, deleted or invisible record, or one outside `archive_id` (`error.record.lookup`).
+            PermissionDenied: role below editor.
+        """
+        if display_name is not None:
+            self._check_name("displayName", display_name)
+        with self._uow(write=True) as repo:
+            record = self._record(repo, caller, record_id, CAN_EDIT)
+            if archive_id is not None and record.archive_id != archive_id:
+                raise NotFound(messages.RECORD_LOOKUP, f"record {record_id} is not in archive {archive_id}")
+            name = record.download_name
+            if display_name is not None:
+                wanted = naming.record_download_name(display_name, record.upload_file_name)
+                name = self._unique_name(repo, record.parent_id, wanted, fail_on_duplicate=False, own=name)
+            updated = replace(
+                record,
+                display_name=record.display_name if display_name is None else display_name,
+                download_name=name,
+                description=record.description if description is None else description,
+                display_at=record.display_at if display_at is None else display_at,
+                updated_at=self.clock.now(),
+            )
+            repo.save_item(updated)
+            repo.commit()
+        return updated
+
+    # ------------------------------------------------------------------ moves and copies
+    @retried_on_contention
+    def move_item(self, caller: Account, link_id: int, dest_folder_link_id: int) -> Item:
+        """`folder/move`, `record/move` (v1): put a folder (with its subtree) or a record into another folder.
+
+        The name is de-duplicated at the destination as create does (never a failure); parent ids, sizes, child
+        counts and `updatedDT` follow. Across archives (the caller must be able to write both) the moved subtree
+        takes the destination's archive and new archive numbers from its counter; moved folders take the folder
+        type of their new place (private, public, app). A share link of a moved item stays as it was.
+
+        Raises:
+            NotFound: the item (`error.folder_link.lookup`) or the destination folder (`error.folder.lookup`) is
+                unknown, deleted or invisible.
+            PermissionDenied: role below editor on the item or below contributor at the destination, or a root
+                folder (`error.folder.no_unlink_root`).
+            InvalidInput: a folder into itself or its own subtree (`error.record.dest_invalid`).
+        """
+        now = self.clock.now()
+        with self._uow(write=True) as repo:
+            item, dest = self._move_ends(repo, caller, link_id, dest_folder_link_id, CAN_EDIT)
+            if isinstance(item, Folder) and item.is_root:
+                raise PermissionDenied(messages.NO_UNLINK_ROOT, "root folders cannot be moved")
+            own = item.download_name if item.parent_id == dest.id else None
+            name = self._unique_name(repo, dest.id, self._wanted_name(item), fail_on_duplicate=False, own=own)
+            across = item.archive_id != dest.archive_id
+            moved: Item
+            if isinstance(item, Folder):
+                folder_type = _CHILD_TYPE.get(dest.type, dest.type)
+                if across or folder_type != item.type:
+                    self._retag_subtree(repo, item, dest.archive_id, folder_type, across)
+                moved = replace(item, type=folder_type)
+            else:
+                moved = item
+            moved = replace(
+                moved,
+                archive_id=dest.archive_id,
+                archive_nbr=repo.next_item_nbr(dest.archive_id) if across else item.archive_nbr,
+                parent_id=dest.id,
+                parent_link_id=dest.link_id,
+                download_name=name,
+                updated_at=now,
+            )
+            repo.save_item(moved)
+            repo.add_to_folder_sizes(item.parent_id, -item.size, now)
+            repo.add_to_folder_sizes(dest.id, item.size, now)
+            repo.commit()
+        return moved
+
+    @retried_on_contention
+    def copy_item(self, caller: Account, link_id: int, dest_folder_link_id: int) -> Item:
+        """`folder/copy`, `record/copy` (v1): copy a folder (its whole subtree) or a record into a folder.
+
+        Every copy is a new item: new ids, new archive numbers from the destination archive's counter, the
+        destination's archive and folder type. Names, displayDT and descriptions are kept; the top item's name is
+        de-duplicated at the destination as create does. Each file's bytes are stored again under a key of their
+        own, so deleting either record never takes the other's bytes. A root folder may be copied: the copy is an
+        ordinary folder.
+
+        Raises:
+            NotFound: the item (`error.folder_link.lookup`) or the destination folder (`error.folder.lookup`) is
+                unknown, deleted or invisible.
+            PermissionDenied: no role on the item's archive, or a role below contributor at the destination.
+            InvalidInput: a folder into itself or its own subtree (`error.record.dest_invalid`).
+        """
+        made: list[str] = []
+        try:
+            with self._uow(write=True) as repo:
+                item, dest = self._move_ends(repo, caller, link_id, dest_folder_link_id, CAN_READ)
+                name = self._unique_name(repo, dest.id, self._wanted_name(item), fail_on_duplicate=False)
+                copied: Item
+                if isinstance(item, Record):
+                    copied = self._copy_record(repo, caller, item, dest, name, made)
+                else:
+                    copied = self._copy_folder(repo, caller, item, dest, name, made)
+                repo.add_to_folder_sizes(dest.id, item.size, self.clock.now())
+                repo.commit()
+        except BaseException:
+            # The copies' bytes are kept only with the rows that name them (a retry makes its own).
+            for key in made:
+                self.blobs.delete(key)
+            raise
+        return copied
+
+    def _move_ends(
+        self, repo: Repository, caller: Account, link_id: int, dest_folder_link_id: int, needed: Role
+    ) -> tuple[Item, Folder]:
+        """Return the item and the destination folder of a move or copy, once roles and the target are checked."""
+        item = repo.item_by_link(link_id)
+        if item is None or repo.role(caller.id, item.archive_id) is None:
+            raise NotFound(messages.FOLDER_LINK_LOOKUP, f"no folder or record with folder_linkId {link_id}")
+        self._require(repo, caller, item.archive_id, needed)
+        dest = repo.item_by_link(dest_folder_link_id)
+        if not isinstance(dest, Folder) or repo.role(caller.id, dest.archive_id) is None:
+            raise NotFound(messages.FOLDER_LOOKUP, f"no folder with folder_linkId {dest_folder_link_id}")
+        self._require(repo, caller, dest.archive_id, CAN_CREATE)
+        if isinstance(item, Folder) and self._contains(repo, item, dest):
+            raise InvalidInput(messages.DEST_INVALID, "a folder cannot go into itself or its own subtree")
+        return item, dest
+
+    @staticmethod
+    def _contains(repo: Repository, folder: Folder, inner: Folder) -> bool:
+        """Tell whether `inner` is `folder` or lies in its subtree."""
+        if folder.id == inner.id or (folder.parent_id is None and folder.archive_id == inner.archive_id):
+            return True  # the archive root holds everything of its archive (`ancestors` leaves it out)
+        return any(f.id == folder.id for f in repo.ancestors(inner.parent_id))
+
+    @staticmethod
+    def _wanted_name(item: Item) -> str:
+        """Return the unsuffixed downloadName an item would be created with (§10)."""
+        if isinstance(item, Record):
+            return naming.record_download_name(item.display_name, item.upload_file_name)
+        return item.display_name
+
+    @staticmethod
+    def _retag_subtree(repo: Repository, folder: Folder, archive_id: int, folder_type: str, across: bool) -> None:
+        """Give the items below a moving folder its new folder type and, across archives, the new archive."""
+        folders, records = repo.subtree(folder)
+        below: list[Item] = [*folders[1:], *records]
+        for item in below:
+            moved = replace(
+                item,
+                archive_id=archive_id,
+                archive_nbr=repo.next_item_nbr(archive_id) if across else item.archive_nbr,
+            )
+            repo.save_item(replace(moved, type=folder_type) if isinstance(moved, Folder) else moved)
+
+    def _copy_folder(
+        self, repo: Repository, caller: Account, folder: Folder, dest: Folder, name: str, made: list[str]
+    ) -> Folder:
+        """Copy a folder's subtree under `dest` (parents before children); return the copy of `folder`."""
+        now = self.clock.now()
+        folder_type = _CHILD_TYPE.get(dest.type, dest.type)
+        folders, records = repo.subtree(folder)
+        copies: dict[int, Folder] = {}
+        for source in folders:  # breadth first: a folder's parent is copied before it
+            parent = dest if source.id == folder.id else copies[source.parent_id or 0]
+            copy = repo.add_folder(
+                archive_id=dest.archive_id,
+                archive_nbr=repo.next_item_nbr(dest.archive_id),
+                parent=parent,
+                display_name=source.display_name,
+                download_name=name if source.id == folder.id else source.download_name,
+                type=folder_type,
+                now=now,
+                size=source.size,
+            )
+            copy = replace(copy, display_at=source.display_at)
+            repo.save_item(copy)
+            copies[source.id] = copy
+        for record in records:
+            self._copy_record(repo, caller, record, copies[record.parent_id], record.download_name, made)
+        return copies[folder.id]
+
+    def _copy_record(
+        self, repo: Repository, caller: Account, record: Record, parent: Folder, name: str, made: list[str]
+    ) -> Record:
+        """Copy a record and its files' bytes into `parent` under `name`; new blob keys are added to `made`."""
+        now = self.clock.now()
+        copy = repo.add_record(
+            archive_id=parent.archive_id,
+            archive_nbr=repo.next_item_nbr(parent.archive_id),
+            parent=parent,
+            display_name=record.display_name,
+            download_name=name,
+            upload_file_name=record.upload_file_name,
+            type=record.type,
+            size=record.size,
+            meta_token=self._meta_token(),
+            uploaded_by=caller.id,
+            ready_at=record.ready_at,  # processed already: the copy is not processed again
+            now=now,
+        )
+        copy = replace(copy, display_at=record.display_at, description=record.description)
+        repo.save_item(copy)
+        files = []
+        for file in record.files:
+            key = f"mock/copied/{uuid.UUID(int=self._rng.getrandbits(128), version=4)}"
+            if self.blobs.exists(file.blob_key):
+                self.blobs.copy(file.blob_key, key)
+                made.append(key)
+            files.append(
+                repo.add_file(
+                    record_id=copy.id,
+                    format=file.format,
+                    size=file.size,
+                    content_type=file.content_type,
+                    md5=file.md5,
+                    blob_key=key,
+                    now=now,
+                )
+            )
+        return replace(copy, files=tuple(files))
 
     # ------------------------------------------------------------------ housekeeping
     #: A blob younger than this is never judged unreferenced: a unit of work may be about to commit it (a long
@@ -1195,13 +1457,23 @@ class Backend:
 
     @staticmethod
     def _unique_name(
-        repo: Repository, parent: Folder, wanted: str, fail_on_duplicate: bool, pending: Collection[str] = ()
+        repo: Repository,
+        parent: Folder | int,
+        wanted: str,
+        fail_on_duplicate: bool,
+        pending: Collection[str] = (),
+        own: str | None = None,
     ) -> str:
-        """Return `wanted` or its first free " (n)" form among the parent's names and `pending` (not yet written)."""
+        """Return `wanted` or its first free " (n)" form among the parent's names and `pending` (not yet written).
+
+        `own` is the current name of an item being renamed in place: it does not clash with itself.
+        """
         base, _ = naming.suffix_base(wanted)
         # Only `wanted` itself and "base (n)…" names can collide, so only those are read (an index range).
-        taken = repo.names_taken(parent.id, wanted, f"{base} (")
+        taken = repo.names_taken(parent if isinstance(parent, int) else parent.id, wanted, f"{base} (")
         taken.update(pending)
+        if own is not None:
+            taken.discard(own)
         if wanted in taken and fail_on_duplicate:
             raise Conflict(messages.DUPLICATE_NAME, f"an item named {wanted!r} already exists in this folder")
         return naming.deduplicate(wanted, taken)

@@ -13,6 +13,8 @@ INVALID_REQUEST: Final = "error.api.invalid_request"
 VALIDATION_EMPTY: Final = "warning.validation.empty"
 DESTINATION_URL: Final = "error.validate.destination_url"
 SHARE_ROOT_FOLDER: Final = "warning.share.root_folder"
+#: A move or copy into the item itself or its own subtree (the catalogue's "invalid destination" key).
+DEST_INVALID: Final = "error.record.dest_invalid"
 # 401
 NOT_LOGGED_IN: Final = "warning.generic.account_not_logged_in"
 TOKEN_MISMATCH: Final = "warning.auth.token_does_not_match"
@@ -27,12 +29,14 @@ NO_OBJECT_PERMISSION: Final = "warning.generic.no_object_permission"
 # 403
 NO_ACTION_PERMISSION: Final = "error.generic.no_action_permission"
 NO_UNLINK_ROOT: Final = "error.folder.no_unlink_root"
+NO_UPDATE_ROOT: Final = "error.folder.no_update_root"
 # 404
 FOLDER_LOOKUP: Final = "error.folder.lookup"
 RECORD_LOOKUP: Final = "error.record.lookup"
 ARCHIVE_LOOKUP: Final = "error.archive.lookup"
 SHARE_LOOKUP: Final = "error.share.lookup"
 FILE_LOOKUP: Final = "error.file.lookup"
+FOLDER_LINK_LOOKUP: Final = "error.folder_link.lookup"
 # Invented by the mock (no catalogue key exists; reference §15.2 for the duplicate-name one).
 DUPLICATE_NAME: Final = "error.item.duplicate_name"
 UNKNOWN_ROUTE: Final = "error.api.not_found"

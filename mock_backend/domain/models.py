@@ -128,6 +128,7 @@ class Record:
     created_at: datetime
     updated_at: datetime
     files: tuple[File, ...] = field(default=())
+    description: str | None = None
 
     def status_at(self, now: datetime) -> str:
         """Return the status at `now`: simulated processing ends `ready_at` (reference D6)."""

@@ -105,6 +105,7 @@ _ITEM_COLUMNS = (
     RecordRow.meta_token,
     RecordRow.uploaded_by,
     RecordRow.ready_at,
+    RecordRow.description,
 )
 _FOLDER_ID = 12
 _RECORD_ID = 16
@@ -183,9 +184,10 @@ def _joined(item: ItemRow, folder: FolderRow | None = None, record: RecordRow | 
                 record.meta_token,
                 record.uploaded_by,
                 record.ready_at,
+                record.description,
             )
             if record
-            else (None,) * 6
+            else (None,) * 7
         ),
     )
 
@@ -431,7 +433,7 @@ class SqlRepository:
     @staticmethod
     def _record(row: Sequence[Any], files: Sequence[File]) -> Record:
         link, archive, nbr, parent, parent_link, display, download, type_, status, shown, created, updated = row[:12]
-        record_id, upload_name, size, meta_token, uploaded_by, ready_at = row[16:22]
+        record_id, upload_name, size, meta_token, uploaded_by, ready_at, description = row[16:23]
         # records always have a parent
         assert parent is not None
         assert parent_link is not None
@@ -455,6 +457,7 @@ class SqlRepository:
             created_at=created,
             updated_at=updated,
             files=tuple(files),
+            description=description,
         )
 
     def _item_rows(self, where: ColumnElement[bool], order: Sequence[Any] = (), limit: int | None = None) -> Any:
@@ -620,6 +623,7 @@ class SqlRepository:
         download_name: str,
         type: str,
         now: datetime,
+        size: int = 0,
     ) -> Folder:
         item = self._add_item(
             kind="folder",
@@ -632,7 +636,7 @@ class SqlRepository:
             status="status.generic.ok",
             now=now,
         )
-        folder = FolderRow(link_id=item.link_id, sort="sort.alphabetical_asc", view="folder.view.grid", size=0)
+        folder = FolderRow(link_id=item.link_id, sort="sort.alphabetical_asc", view="folder.view.grid", size=size)
         self._s.add(folder)
         self._s.flush()
         return self._folder(_joined(item, folder=folder))
@@ -675,6 +679,43 @@ class SqlRepository:
         self._s.add(record)
         self._s.flush()
         return self._record(_joined(item, record=record), ())
+
+    def save_item(self, item: Item) -> None:
+        """Write an item's place, names, type, dates and (records) description; child counts follow a new parent.
+
+        Sizes are not written from the object: they change only by increments (`add_to_folder_sizes`), which
+        stay true when another writer changed them since the object was read.
+        """
+        previous = self._s.scalar(select(ItemRow.parent_id).where(ItemRow.link_id == item.link_id))
+        self._s.execute(
+            update(ItemRow)
+            .where(ItemRow.link_id == item.link_id)
+            .values(
+                archive_id=item.archive_id,
+                archive_nbr=item.archive_nbr,
+                parent_id=item.parent_id,
+                parent_link_id=item.parent_link_id,
+                display_name=item.display_name,
+                sort_name=item.display_name.casefold(),
+                download_name=item.download_name,
+                type=item.type,
+                display_at=item.display_at,
+                updated_at=item.updated_at,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if isinstance(item, Record):
+            self._s.execute(
+                update(RecordRow)
+                .where(RecordRow.record_id == item.id)
+                .values(description=item.description)
+                .execution_options(synchronize_session=False)
+            )
+        if previous != item.parent_id:
+            if previous is not None:
+                self._count_children(previous, -1)
+            if item.parent_id is not None:
+                self._count_children(item.parent_id, 1)
 
     def existing_names(self, parent_id: int, names: Iterable[str]) -> set[str]:
         found: set[str] = set()

@@ -29,11 +29,13 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     # 3: the audit log keeps when each deleted item was created (entries deleted before stay NULL: unknown).
     ("2", ("ALTER TABLE deletions ADD COLUMN item_created_at TIMESTAMP",)),
-    # 4: the web app's sign-in (v1): a step an account must pass after its password; the web_sessions table is new
-    # and created with the others.
+    # 4: the web app's calls. Records keep the description record/update sets; an account may ask for a sign-in
+    # step after its password (v1 auth/login); items are looked up by archiveNbr (v1 record/get). The web_sessions
+    # table is new, so create_all makes it.
     (
         "3",
         (
+            "ALTER TABLE records ADD COLUMN description TEXT",
             "ALTER TABLE accounts ADD COLUMN sign_in_step VARCHAR(16)",
             "CREATE INDEX ix_items_archive_nbr ON items (archive_nbr)",
         ),
@@ -173,6 +175,7 @@ class RecordRow(Base):
     meta_token: Mapped[str] = mapped_column(String(10))
     uploaded_by: Mapped[int] = mapped_column(BigInteger)
     ready_at: Mapped[datetime] = mapped_column(DateTime)
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class FileRow(Base):

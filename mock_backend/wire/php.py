@@ -133,6 +133,7 @@ def record_vo(record: Record, ctx: WireContext, *, with_files: bool = True) -> d
     vo.update(
         recordId=record.id,
         uploadFileName=record.upload_file_name,
+        description=record.description,
         uploadAccountId=record.uploaded_by,
         size=record.size,
         metaToken=record.meta_token,

@@ -179,7 +179,7 @@ def record(
         "displayName": item.display_name,
         "downloadName": item.download_name,
         "uploadFileName": item.upload_file_name,
-        "description": None,
+        "description": item.description,
         "size": item.size,
         "type": item.type,
         "status": item.status_at(ctx.now),

@@ -96,6 +96,7 @@ def test_guard_allows_creating_in_the_test_folder() -> None:
         pytest.param("POST", "/folder/post", {"displayName": "x", "parentFolderId": "5"}, None, id="string-id"),
         pytest.param("DELETE", "/folder/delete", None, {"folderId": str(TEST_FOLDER)}, id="delete-test-folder"),
         pytest.param("DELETE", "/record/delete", None, {"recordId": "9"}, id="delete-foreign-record"),
+        pytest.param("POST", "/record/update", {"recordId": 9, "displayName": "x"}, None, id="update-foreign-record"),
         pytest.param("POST", "/share/generateShareLink", {"folderLinkId": 3}, None, id="share-foreign"),
         pytest.param("POST", "/share/updateShareLink", {"shareByUrlId": 3}, None, id="update-foreign-share"),
         pytest.param("POST", "/folder/move", {"folderId": 1}, None, id="unknown-write"),
@@ -152,6 +153,15 @@ def test_guard_learns_created_items_and_allows_writes_to_them() -> None:
     observe_create(g, "/share/generateShareLink", {"folderLinkId": 50}, {"shareby_urlId": 8, "folder_linkId": 50})
     g.check(request("POST", "/share/updateShareLink", {"shareByUrlId": 8}))
     assert g.created == [Created("folder", 5, 50, TEST_FOLDER)]
+
+
+def test_guard_allows_updating_a_record_it_created() -> None:
+    """record/update may name a record the run registered in the test folder, and nothing else."""
+    g = guard()
+    observe_create(g, "/record/registerRecord", {"parentFolderId": TEST_FOLDER}, {"recordId": 7, "folder_linkId": 70})
+    g.check(request("POST", "/record/update", {"recordId": 7, "displayName": "renamed"}))
+    with pytest.raises(UnsafeRequest, match="refusing"):
+        g.check(request("POST", "/record/update", {"recordId": 8, "displayName": "renamed"}))
 
 
 def test_guard_ignores_failed_writes() -> None:

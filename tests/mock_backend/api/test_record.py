@@ -573,3 +573,51 @@ def test_delete_record_closed_gate_is_no_action_permission(api: Api, world: Worl
     report = api.child(world.documents, world.demo_archive, "report.csv")
     response = api.delete("/api/record/delete", recordId=report["recordId"])
     assert (response.status_code, error_key(response)) == (403, messages.NO_ACTION_PERMISSION)
+
+
+# ---------------------------------------------------------------- record/update
+def test_update_record_renames_and_answers_record_vo(api: Api, world: World) -> None:
+    """record/update with the whole RecordVO renames, keeps the extension, stores description and displayDT."""
+    record = api.upload(world.my_files, "letter.txt", b"dear")
+    sent = {
+        **record,
+        "displayName": "Holiday letter",
+        "description": "From Brittany",
+        "displayDT": "1999-05-01T10:00:00",
+    }
+    updated = ok(api.post("/api/record/update", sent))
+    assert (updated["displayName"], updated["downloadName"], updated["description"], updated["displayDT"]) == (
+        "Holiday letter",
+        "Holiday letter.txt",
+        "From Brittany",
+        "1999-05-01T10:00:00",
+    )
+
+
+def test_update_record_shows_in_record_get(api: Api, world: World) -> None:
+    """The change is stored: record/get answers the new names afterwards."""
+    record = api.upload(world.my_files, "letter.txt", b"dear")
+    ok(api.post("/api/record/update", {"recordId": record["recordId"], "displayName": "letter"}))
+    stored = ok(api.get("/api/record/get", recordId=record["recordId"], archiveId=world.demo_archive))
+    assert (stored["displayName"], stored["downloadName"]) == ("letter", "letter.txt")
+
+
+def test_update_record_viewer_is_no_action_permission(api: Api, world: World) -> None:
+    """demo views the Family Archive and may not edit its records: 403 error.generic.no_action_permission."""
+    recipes = api.children(world.recipes, world.family_archive)
+    record = next(c for c in recipes if "recordId" in c)
+    response = api.post("/api/record/update", {"recordId": record["recordId"], "displayName": "x"})
+    assert (response.status_code, error_key(response)) == (403, messages.NO_ACTION_PERMISSION)
+
+
+def test_update_record_invisible_is_record_lookup(api: Api, world: World) -> None:
+    """A record of another account's archive is not found: 404 error.record.lookup."""
+    record = api.upload(world.my_files, "mine.txt", b"x")
+    response = api.post("/api/record/update", {"recordId": record["recordId"], "displayName": "x"}, "other")
+    assert (response.status_code, error_key(response)) == (404, messages.RECORD_LOOKUP)
+
+
+def test_update_record_without_record_id_is_validation_empty(api: Api) -> None:
+    """recordId is required: 400 warning.validation.empty."""
+    response = api.post("/api/record/update", {"displayName": "x"})
+    assert (response.status_code, error_key(response)) == (400, messages.VALIDATION_EMPTY)

@@ -70,6 +70,14 @@ def test_child_counters_follow_creates_imports_and_deletes(tmp_path: Path) -> No
     assert (counted, wrong) == (29, [])
 
 
+def _undo_schema_4(connection: sqlite3.Connection) -> None:
+    """Take out what schema 4 added, so the file reads as a schema-3 database."""
+    connection.execute("ALTER TABLE records DROP COLUMN description")
+    connection.execute("ALTER TABLE accounts DROP COLUMN sign_in_step")
+    connection.execute("DROP INDEX ix_items_archive_nbr")
+    connection.execute("DROP TABLE web_sessions")
+
+
 def test_a_schema_1_database_is_migrated_with_its_counters_filled(tmp_path: Path) -> None:
     """A data directory written by schema 1 (no child_count) opens: the column is added and filled from the rows."""
     _backend(tmp_path)
@@ -77,6 +85,7 @@ def test_a_schema_1_database_is_migrated_with_its_counters_filled(tmp_path: Path
     with closing(sqlite3.connect(path)) as connection, connection:
         connection.execute("ALTER TABLE folders DROP COLUMN child_count")
         connection.execute("ALTER TABLE deletions DROP COLUMN item_created_at")
+        _undo_schema_4(connection)
         connection.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with _database(tmp_path) as database:
         database.create_schema()
@@ -97,8 +106,26 @@ def test_a_schema_2_audit_log_is_migrated_and_old_entries_have_no_creation_time(
     path = tmp_path / "mock.sqlite3"
     with closing(sqlite3.connect(path)) as connection, connection:
         connection.execute("ALTER TABLE deletions DROP COLUMN item_created_at")
+        _undo_schema_4(connection)
         connection.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     backend = _backend(tmp_path)
     backend.delete_record(demo, new.id)
     entries = {d.path.rsplit("/", 1)[-1]: d.item_created_at for d in backend.deletions(demo.id)}
     assert (entries["old.txt"], entries["new.txt"] == new.created_at) == (None, True)
+
+
+def test_a_schema_3_database_gains_record_descriptions(tmp_path: Path) -> None:
+    """Schema 3 had no record description: its records read None after the migration, and an update stores one."""
+    backend = _backend(tmp_path)
+    demo = backend.authenticate(backend.mint_token(DEMO, None))
+    my_files = backend.root_child(demo.default_archive_id or 1, "My Files").id
+    (record,) = backend.import_files(demo, parent_folder_id=my_files, files=[("old.txt", b"x")])
+    path = tmp_path / "mock.sqlite3"
+    with closing(sqlite3.connect(path)) as connection, connection:
+        _undo_schema_4(connection)
+        connection.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    backend = _backend(tmp_path)
+    before = backend.get_record(demo, record.id, record.archive_id).description
+    backend.update_record(demo, record.id, description="kept")
+    after = backend.get_record(demo, record.id, record.archive_id).description
+    assert (before, after) == (None, "kept")
