@@ -314,6 +314,10 @@ class World:
     family_my_files: int
     recipes: int
     private_my_files: int
+    #: folder_linkIds, by which the web app's v1 calls name folders.
+    my_files_link: int
+    public_link: int
+    documents_link: int
 
 
 @pytest.fixture(scope="session")
@@ -329,7 +333,10 @@ def world(seeded_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Wo
     demo_archive = api.archive_id(DEMO_ARCHIVE)
     family = api.archive_id(FAMILY_ARCHIVE)
     private = api.archive_id(PRIVATE_ARCHIVE, "other")
-    my_files = api.root_child(demo_archive, "My Files")["folderId"]
+    my_files_vo = api.root_child(demo_archive, "My Files")
+    my_files = my_files_vo["folderId"]
+    public = api.root_child(demo_archive, "Public")
+    documents = api.child(my_files, demo_archive, "Documents")
     photos = api.child(my_files, demo_archive, "Photos")["folderId"]
     family_my_files = api.root_child(family, "My Files")["folderId"]
     return World(
@@ -337,8 +344,8 @@ def world(seeded_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Wo
         family_archive=family,
         private_archive=private,
         my_files=my_files,
-        public=api.root_child(demo_archive, "Public")["folderId"],
-        documents=api.child(my_files, demo_archive, "Documents")["folderId"],
+        public=public["folderId"],
+        documents=documents["folderId"],
         photos=photos,
         photos_2024=api.child(photos, demo_archive, "2024")["folderId"],
         many_files=api.child(my_files, demo_archive, "Many Files")["folderId"],
@@ -346,6 +353,9 @@ def world(seeded_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Wo
         family_my_files=family_my_files,
         recipes=api.child(family_my_files, family, "Recipes")["folderId"],
         private_my_files=api.root_child(private, "My Files", "other")["folderId"],
+        my_files_link=my_files_vo["folder_linkId"],
+        public_link=public["folder_linkId"],
+        documents_link=documents["folder_linkId"],
     )
 
 

@@ -172,9 +172,38 @@ def test_contract_lists_none_of_the_mocks_own_routes() -> None:
 
 
 def test_control_document_lists_only_the_mocks_own_routes() -> None:
-    """The control document holds /_mock routes and /openapi.json, nothing of Permanent's."""
+    """The control document holds /_mock routes and the two documents' routes, nothing of Permanent's."""
     paths = spec.load_control()["paths"]
-    assert [p for p in paths if not (p.startswith("/_mock/") or p == "/openapi.json")] == []
+    assert [p for p in paths if not (p.startswith("/_mock/") or p in ("/openapi.json", "/openapi-v1.json"))] == []
+
+
+def test_v1_document_is_valid_openapi_and_stands_alone() -> None:
+    """openapi/v1.yaml, bundled as served, is valid OpenAPI 3.1 with every $ref inside it."""
+    document = spec.load_v1()
+    validate(document)
+    refs = [r for r in _refs(document) if not r.startswith("#/")]
+    assert refs == []
+
+
+def test_v1_document_lists_exactly_the_actions_the_mock_serves() -> None:
+    """Every v1 action has its operation (a POST) in openapi/v1.yaml, and every operation an action."""
+    from mock_backend.api.v1 import ACTIONS
+
+    paths = spec.load_v1()["paths"]
+    documented = {p.removeprefix("/api/") for p, item in paths.items() if set(item) == {"post"}}
+    assert (documented, len(paths)) == (set(ACTIONS), len(ACTIONS))
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
 
 
 def test_load_contract_with_schemathesis_finds_every_operation() -> None:

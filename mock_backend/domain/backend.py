@@ -993,13 +993,16 @@ class Backend:
 
     # ------------------------------------------------------------------ moves and copies
     @retried_on_contention
-    def move_item(self, caller: Account, link_id: int, dest_folder_link_id: int) -> Item:
+    def move_item(
+        self, caller: Account, link_id: int, dest_folder_link_id: int, kind: type[Folder] | type[Record] | None = None
+    ) -> Item:
         """`folder/move`, `record/move` (v1): put a folder (with its subtree) or a record into another folder.
 
         The name is de-duplicated at the destination as create does (never a failure); parent ids, sizes, child
         counts and `updatedDT` follow. Across archives (the caller must be able to write both) the moved subtree
         takes the destination's archive and new archive numbers from its counter; moved folders take the folder
-        type of their new place (private, public, app). A share link of a moved item stays as it was.
+        type of their new place (private, public, app). A share link of a moved item stays as it was. With `kind`,
+        the link must be of that kind (v1 `folder/move` names a folder, `record/move` a record).
 
         Raises:
             NotFound: the item (`error.folder_link.lookup`) or the destination folder (`error.folder.lookup`) is
@@ -1010,7 +1013,7 @@ class Backend:
         """
         now = self.clock.now()
         with self._uow(write=True) as repo:
-            item, dest = self._move_ends(repo, caller, link_id, dest_folder_link_id, CAN_EDIT)
+            item, dest = self._move_ends(repo, caller, link_id, dest_folder_link_id, CAN_EDIT, kind)
             if isinstance(item, Folder) and item.is_root:
                 raise PermissionDenied(messages.NO_UNLINK_ROOT, "root folders cannot be moved")
             own = item.download_name if item.parent_id == dest.id else None
@@ -1040,7 +1043,9 @@ class Backend:
         return moved
 
     @retried_on_contention
-    def copy_item(self, caller: Account, link_id: int, dest_folder_link_id: int) -> Item:
+    def copy_item(
+        self, caller: Account, link_id: int, dest_folder_link_id: int, kind: type[Folder] | type[Record] | None = None
+    ) -> Item:
         """`folder/copy`, `record/copy` (v1): copy a folder (its whole subtree) or a record into a folder.
 
         Every copy is a new item: new ids, new archive numbers from the destination archive's counter, the
@@ -1058,7 +1063,7 @@ class Backend:
         made: list[str] = []
         try:
             with self._uow(write=True) as repo:
-                item, dest = self._move_ends(repo, caller, link_id, dest_folder_link_id, CAN_READ)
+                item, dest = self._move_ends(repo, caller, link_id, dest_folder_link_id, CAN_READ, kind)
                 name = self._unique_name(repo, dest.id, self._wanted_name(item), fail_on_duplicate=False)
                 copied: Item
                 if isinstance(item, Record):
@@ -1075,11 +1080,17 @@ class Backend:
         return copied
 
     def _move_ends(
-        self, repo: Repository, caller: Account, link_id: int, dest_folder_link_id: int, needed: Role
+        self,
+        repo: Repository,
+        caller: Account,
+        link_id: int,
+        dest_folder_link_id: int,
+        needed: Role,
+        kind: type[Folder] | type[Record] | None = None,
     ) -> tuple[Item, Folder]:
         """Return the item and the destination folder of a move or copy, once roles and the target are checked."""
         item = repo.item_by_link(link_id)
-        if item is None or repo.role(caller.id, item.archive_id) is None:
+        if item is None or repo.role(caller.id, item.archive_id) is None or (kind and not isinstance(item, kind)):
             raise NotFound(messages.FOLDER_LINK_LOOKUP, f"no folder or record with folder_linkId {link_id}")
         self._require(repo, caller, item.archive_id, needed)
         dest = repo.item_by_link(dest_folder_link_id)

@@ -146,3 +146,49 @@ def delete_record(call: Call) -> list[dict[str, Any]]:
     """Hard-delete a record and its files (the whole RecordVO is sent; its recordId decides)."""
     backend().delete_record(call.caller(), inputs.required_int(call.vo("RecordVO"), "recordId"))
     return []
+
+
+@action("folder/update", "Folder updated")
+def update_folder(call: Call) -> list[dict[str, Any]]:
+    """Rename a folder: the web app sends only `displayName` and the ids (web-app folder.repo.ts whitelist)."""
+    caller = call.caller()
+    vo = call.vo("FolderVO")
+    folder = backend().rename_folder(
+        caller, inputs.required_int(vo, "folderId"), inputs.required_text(vo, "displayName")
+    )
+    return [{"FolderVO": _with_role(php.folder_vo(folder, wire(), []), _role(caller, folder.archive_id))}]
+
+
+def _moved(call: Call, name: str, kind: type[Folder] | type[Record], copy: bool) -> list[dict[str, Any]]:
+    caller = call.caller()
+    link_id = _link_id(call.vo(name), name)
+    dest = _link_id(call.vo("FolderDestVO"), "FolderDestVO")
+    mock = backend()
+    item = mock.copy_item(caller, link_id, dest, kind) if copy else mock.move_item(caller, link_id, dest, kind)
+    ctx = wire()
+    vo = php.folder_vo(item, ctx, []) if isinstance(item, Folder) else php.record_vo(item, ctx)
+    return [{name: _with_role(vo, _role(caller, item.archive_id))}]
+
+
+@action("folder/move", "Folder moved")
+def move_folder(call: Call) -> list[dict[str, Any]]:
+    """Move a folder and its subtree into `FolderDestVO.folder_linkId` (names de-duplicated there)."""
+    return _moved(call, "FolderVO", Folder, copy=False)
+
+
+@action("folder/copy", "Folder copied")
+def copy_folder(call: Call) -> list[dict[str, Any]]:
+    """Copy a folder and its subtree into `FolderDestVO.folder_linkId`."""
+    return _moved(call, "FolderVO", Folder, copy=True)
+
+
+@action("record/move", "Record moved")
+def move_record(call: Call) -> list[dict[str, Any]]:
+    """Move a record into `FolderDestVO.folder_linkId`."""
+    return _moved(call, "RecordVO", Record, copy=False)
+
+
+@action("record/copy", "Record copied")
+def copy_record(call: Call) -> list[dict[str, Any]]:
+    """Copy a record and its files into `FolderDestVO.folder_linkId`."""
+    return _moved(call, "RecordVO", Record, copy=True)
