@@ -67,6 +67,7 @@ EXPECTED_OPERATION_IDS = CONTRACT_OPERATION_IDS | CONTROL_OPERATION_IDS
 INPUTLESS_OPERATION_IDS = {
     "mockHealth",
     "getOpenApi",
+    "getOpenApiV1",
     "mockGetControlOpenApi",
     "mockListFaults",
     "mockClearFaults",

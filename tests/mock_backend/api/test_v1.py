@@ -349,7 +349,7 @@ def test_a_step_holds_the_session_until_verify(web: WebApp, app: Flask, step: st
         blocked,
         failure(wrong),
         right[0]["SimpleVO"]["key"],
-        web.ok("account/get", [{}]) != [],
+        web.ok("account/get", [{}])[0]["AccountVO"]["primaryEmail"],
     ) == (
         (200, False, key),
         401,
