@@ -44,6 +44,7 @@ CONTROL_OPERATION_IDS = {
     "mockClearFaults",
     "mockRemoveFault",
     "getOpenApi",
+    "getOpenApiV1",
     "mockGetControlOpenApi",
     "mockListScenarios",
     "mockReset",
