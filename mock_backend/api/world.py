@@ -8,6 +8,7 @@ from mock_backend import scenarios
 from mock_backend.api.support import backend, body, ok, state
 from mock_backend.domain import messages
 from mock_backend.domain.errors import InvalidInput
+from mock_backend.domain.models import SIGN_IN_STEPS
 from mock_backend.wire import inputs, mock, php
 
 bp = Blueprint("world", __name__)
@@ -63,6 +64,10 @@ def create_account() -> Response:
             raise InvalidInput(messages.VALIDATION_EMPTY, f"{required} is required")
     email = inputs.text(data["email"], "email")
     archive_name = inputs.optional_text(data, "archiveName")
+    sign_in = inputs.optional_text(data, "signIn")
+    if sign_in is not None and sign_in not in SIGN_IN_STEPS:
+        # Checked before anything is made, so a refused request creates no account.
+        raise InvalidInput(messages.INVALID_REQUEST, f"signIn: one of {', '.join(SIGN_IN_STEPS)} or null")
     account, archive = backend().register_account(
         email=email,
         password=inputs.text(data["password"], "password"),
@@ -70,6 +75,8 @@ def create_account() -> Response:
         allow_sftp_deletion=bool(inputs.optional_bool(data, "allowSftpDeletion")),
         archive_name=f"{email.split('@')[0]}'s Archive" if archive_name is None else archive_name or None,
     )
+    if sign_in is not None:
+        backend().web.set_step(account.id, sign_in)
     answer = jsonify(
         {
             "account": php.account_vo(account),

@@ -42,10 +42,12 @@ def build(
     planned = scenario if isinstance(scenario, Plan) else plan(scenario, substitutions or {})
     made = Progress(records_planned=planned.scenario.records_planned)
     accounts: dict[str, Account] = {}
-    for email, password, full_name, allow in planned.accounts:
+    for email, password, full_name, allow, sign_in in planned.accounts:
         accounts[email] = backend.create_account(
             email=email, password=password, full_name=full_name, allow_sftp_deletion=allow
         )
+        if sign_in is not None:
+            backend.web.set_step(accounts[email].id, sign_in)
         made.accounts += 1
     built: list[tuple[PlannedArchive, Archive]] = []
     for declared in planned.archives:

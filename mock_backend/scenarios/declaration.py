@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from mock_backend.domain.models import Role
+from mock_backend.domain.models import SIGN_IN_STEPS, Role
 
 BUILT_IN = ("demo", "empty", "large", "shared")
 
@@ -82,9 +82,16 @@ def parse(document: object, name: str = "scenario") -> Scenario:
     """
     top = _mapping(document, name, {"description", "random_seed", "accounts", "archives"})
     accounts = [
-        _mapping(a, f"{name}: accounts[{i}]", {"email", "password", "name", "allow_sftp_deletion"}, {"email"})
+        _mapping(
+            a, f"{name}: accounts[{i}]", {"email", "password", "name", "allow_sftp_deletion", "sign_in"}, {"email"}
+        )
         for i, a in enumerate(_list(top.get("accounts", []), f"{name}: accounts"))
     ]
+    for i, account in enumerate(accounts):
+        if account.get("sign_in") is not None and account["sign_in"] not in SIGN_IN_STEPS:
+            raise ScenarioError(
+                f"{name}: accounts[{i}].sign_in: one of {', '.join(SIGN_IN_STEPS)}, not {account['sign_in']!r}"
+            )
     emails = [str(a["email"]) for a in accounts]
     for email in emails:
         if emails.count(email) > 1:

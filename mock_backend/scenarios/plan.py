@@ -47,7 +47,8 @@ class Plan:
     the scenario's account (so a reset can check everything before it throws the old world away)."""
 
     scenario: Scenario
-    accounts: tuple[tuple[str, str, str, bool], ...]  # e-mail, password, full name, allowSftpDeletion
+    # e-mail, password, full name, allowSftpDeletion, the web app's sign-in step (None, mfa, verify_email)
+    accounts: tuple[tuple[str, str, str, bool, str | None], ...]
     archives: tuple[PlannedArchive, ...]
 
 
@@ -80,6 +81,7 @@ def plan(scenario: Scenario, subs: Mapping[str, str]) -> Plan:
                 password,
                 str(declared.get("name") or email.split("@")[0]),
                 bool(declared.get("allow_sftp_deletion", False)),
+                str(declared["sign_in"]) if declared.get("sign_in") is not None else None,
             )
         )
     fake = Faked(scenario.random_seed)

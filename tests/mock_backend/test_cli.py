@@ -127,7 +127,7 @@ def test_seed_builds_a_scenario_then_refuses_to_overwrite_without_reset(tmp_path
     first = CliRunner().invoke(main, ["seed", "--scenario", "shared", "--data-dir", data_dir])
     again = CliRunner().invoke(main, ["seed", "--scenario", "demo", "--data-dir", data_dir])
     replaced = CliRunner().invoke(main, ["seed", "--scenario", "demo", "--data-dir", data_dir, "--reset"])
-    assert (first.exit_code, "6 accounts" in first.output, "30 records" in first.output) == (0, True, True)
+    assert (first.exit_code, "8 accounts" in first.output, "30 records" in first.output) == (0, True, True)
     assert (again.exit_code, "--reset" in again.output) == (2, True)
     assert (replaced.exit_code, "2 accounts" in replaced.output, "160 records" in replaced.output) == (0, True, True)
     token = CliRunner().invoke(main, ["token", "other@example.com", "--data-dir", data_dir])

@@ -40,6 +40,7 @@ def _archive(**extra: Any) -> dict[str, Any]:
         (_archive(my_files=[{"folder": "F", "size": 3}]), "my_files[0]: a folder has no size"),
         (_archive(my_files=[{"file": "f", "children": []}]), "my_files[0]: a file has no children"),
         ({"random_seed": "x"}, "random_seed: an integer"),
+        ({"accounts": [{"email": "a@x", "sign_in": "sms"}]}, "accounts[0].sign_in: one of mfa, verify_email"),
     ],
 )
 def test_parse_refuses_a_declaration_and_says_where(declaration: object, says: str) -> None:
@@ -126,6 +127,8 @@ def test_shared_scenario_gives_every_role_and_awkward_names() -> None:
         with backend.streamed_children(owner, awkward.id, family.id) as (_, children):
             names = {c.display_name for c in children}
         assert names == set(content.AWKWARD_NAMES)
+        steps = {a.email: a.sign_in_step for a in backend.accounts() if a.sign_in_step}
+        assert steps == {"mfa@example.com": "mfa", "unverified@example.com": "verify_email"}
     finally:
         close(app)
 

@@ -31,11 +31,11 @@ def test_accounts_lists_seeded_accounts_with_roles(api: Api) -> None:
 
 
 def test_reset_to_shared_replaces_the_world_and_ids_restart(api: Api) -> None:
-    """After a reset to `shared`, its six accounts are the world, numbered from 1 again."""
+    """After a reset to `shared`, its eight accounts are the world, numbered from 1 again."""
     made = ok(api.client.post("/_mock/reset", json={"scenario": "shared"}))
     items = ok(api.client.get("/_mock/accounts"))["items"]
-    assert (made["accounts"], made["records"], made["blobsRemoved"] > 0) == (6, 30, True)
-    assert [a["accountId"] for a in items] == [1, 2, 3, 4, 5, 6]
+    assert (made["accounts"], made["records"], made["blobsRemoved"] > 0) == (8, 30, True)
+    assert [a["accountId"] for a in items] == [1, 2, 3, 4, 5, 6, 7, 8]
     assert "other@example.com" not in [a["primaryEmail"] for a in items]
 
 
@@ -155,3 +155,24 @@ def test_control_openapi_is_served_and_open(api: Api) -> None:
     """GET /_mock/openapi.json answers the control document without any token."""
     document = ok(api.client.get("/_mock/openapi.json"))
     assert ("/_mock/reset" in document["paths"], "/api/folder/post" in document["paths"]) == (True, False)
+
+
+def test_new_account_with_a_sign_in_step_is_asked_for_it(api: Api) -> None:
+    """POST /_mock/accounts with signIn "mfa": the web app's login of that account answers warning.auth.mfaToken."""
+    ok_made = api.client.post("/_mock/accounts", json={"email": "m@example.com", "password": "pw", "signIn": "mfa"})
+    login = api.client.post(
+        "/api/auth/login",
+        json={
+            "RequestVO": {
+                "data": [{"AccountVO": {"primaryEmail": "m@example.com"}, "AccountPasswordVO": {"password": "pw"}}]
+            }
+        },
+    )
+    assert (ok_made.status_code, login.get_json()["Results"][0]["message"]) == (201, ["warning.auth.mfaToken", "email"])
+
+
+def test_new_account_with_an_unknown_sign_in_step_is_refused_and_not_made(api: Api) -> None:
+    """An unknown signIn is 400 before anything is made."""
+    refused = api.client.post("/_mock/accounts", json={"email": "s@example.com", "password": "pw", "signIn": "sms"})
+    emails = [a["primaryEmail"] for a in ok(api.client.get("/_mock/accounts"))["items"]]
+    assert (refused.status_code, "s@example.com" in emails) == (400, False)
