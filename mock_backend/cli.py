@@ -6,6 +6,7 @@ import atexit
 import ipaddress
 import logging
 import os
+import re
 import shutil
 import signal
 import socket
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
+from urllib.parse import urlsplit
 
 import click
 from click.decorators import FC
@@ -41,6 +43,16 @@ DEFAULT_DATA_DIR = ".permanent-mock"
 DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
 #: The token printed at start-up lives a day, so it survives a working session.
 PRINTED_TOKEN_TTL = 24 * 3600
+
+
+def _origin(value: str) -> str:
+    """Read a browser origin (`scheme://host[:port]`, nothing after it), as browsers send it in `Origin`."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/") or parts.query:
+        raise click.BadParameter(
+            f"{value!r} is not an origin like https://ng.permanent.org:4200", param_hint="--web-app-origin"
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 def _parse_quirks(values: tuple[str, ...]) -> dict[str, bool]:
@@ -190,7 +202,16 @@ def main() -> None:
     "cors_origins",
     multiple=True,
     metavar="REGEX",
-    help="Allowed browser origin (repeatable).",
+    help="Allowed browser origin (repeatable); replaces the loopback defaults.",
+)
+@click.option(
+    "--web-app-origin",
+    "web_app_origins",
+    multiple=True,
+    metavar="URL",
+    callback=lambda _ctx, _param, values: tuple(_origin(v) for v in values),
+    help="The origin a web front end is served from (e.g. https://ng.permanent.org:4200), allowed beside the "
+    "loopback ones for its direct S3 uploads and CDN downloads (repeatable).",
 )
 @click.option(
     "--hide-unprocessed-files",
@@ -292,6 +313,7 @@ def serve(
     download_url_ttl: int,
     processing_seconds: float,
     cors_origins: tuple[str, ...],
+    web_app_origins: tuple[str, ...],
     hide_unprocessed_files: bool,
     enforce_deletion_gate: bool,
     demo_email: str,
@@ -339,8 +361,10 @@ def serve(
         sweep_interval_seconds=sweep_interval,
         journal_size=journal_size,
     )
-    if cors_origins:
-        settings = replace(settings, cors_origins=cors_origins)
+    if cors_origins or web_app_origins:
+        allowed = cors_origins or settings.cors_origins
+        exact = tuple(f"^{re.escape(origin)}$" for origin in web_app_origins)
+        settings = replace(settings, cors_origins=allowed + exact)
     # SIGTERM (how CI and process managers stop us) unwinds like Ctrl+C, so an --ephemeral
     # instance removes its temporary directory on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

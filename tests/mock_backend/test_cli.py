@@ -11,6 +11,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from mock_backend import cli
 from mock_backend.cli import banner, main
 from mock_backend.config import Settings
 from mock_backend.domain.seed import DEMO_EMAIL
@@ -189,3 +190,33 @@ def test_seed_reset_with_a_scenario_the_mock_would_refuse_keeps_the_world(tmp_pa
     assert (refused.exit_code, "must not contain '/'" in refused.output, token.exit_code) == (2, True, 0), (
         refused.output
     )
+
+
+def test_web_app_origin_is_allowed_beside_loopback_for_direct_uploads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve --web-app-origin URL`: that exact origin passes a CORS preflight of the S3 route; loopback still does."""
+    seen: list[Settings] = []
+    monkeypatch.setattr(cli, "_serve_waitress", lambda settings, *_: seen.append(settings))
+    origin = "https://ng.permanent.org:4200"
+    args = ["serve", "--ephemeral", "--server", "waitress", "--port", "0", "--web-app-origin", origin]
+    result = CliRunner().invoke(main, args)
+    (settings,) = seen
+    app = build_app(settings)
+
+    def allowed(asker: str) -> str | None:
+        preflight = app.test_client().options(
+            "/s3/permanent-mock", headers={"Origin": asker, "Access-Control-Request-Method": "POST"}
+        )
+        return preflight.headers.get("Access-Control-Allow-Origin")
+
+    assert (result.exit_code, allowed(origin), allowed("http://localhost:4200"), allowed("https://evil.example")) == (
+        0,
+        origin,
+        "http://localhost:4200",
+        None,
+    )
+
+
+def test_web_app_origin_that_is_not_an_origin_is_refused() -> None:
+    """A URL with a path is not an origin: exit 2 with a usage error naming the option."""
+    result = CliRunner().invoke(main, ["serve", "--ephemeral", "--web-app-origin", "https://x.org/app"])
+    assert (result.exit_code, "--web-app-origin" in result.output) == (2, True)
