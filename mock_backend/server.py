@@ -88,9 +88,9 @@ def bound_url_of(host: str, port: int) -> str:
 
 
 @contextmanager
-def serve_in_thread(app: Flask, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve the app on a background thread (port 0 picks a free port); yield its base URL."""
-    server = make_server(app, host, port, threads=4)
+def serve_in_thread(app: Flask, host: str = "127.0.0.1", port: int = 0, max_body: int | None = None) -> Iterator[str]:
+    """Serve the app on a background thread (port 0 picks a free port); yield its base URL (`max_body`: make_server)."""
+    server = make_server(app, host, port, threads=4, max_body=max_body)
     stopping = threading.Event()
 
     def loop() -> None:

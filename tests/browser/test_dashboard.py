@@ -6,10 +6,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
@@ -17,39 +13,6 @@ from contracts.sdk import PermanentClient
 from tests.conftest import Api
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-#: Flags that keep Chromium off the network this machine does not have (it otherwise retries for seconds).
-_CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _chromium() -> str:
-    found = os.environ.get("PERMANENT_MOCK_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        message = "needs Chromium from the system packages (apt install chromium) or PERMANENT_MOCK_CHROMIUM"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
-
-
-@pytest.fixture
-def page(live_server: str) -> Iterator[object]:
-    """A fresh browser page (headless Chromium), closed after the test."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=_chromium(), headless=True, args=_CHROMIUM_FLAGS)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
 
 
 def test_dashboard_tree_journal_reset_and_docs_in_a_browser(page: object, live_server: str, api: Api) -> None:
