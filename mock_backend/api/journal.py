@@ -18,6 +18,7 @@ import orjson
 from flask import Blueprint, Flask, Response, g, request
 
 from mock_backend import spec
+from mock_backend.api import v1
 from mock_backend.api.support import ok, state
 from mock_backend.domain import messages
 from mock_backend.domain.errors import InvalidInput
@@ -58,6 +59,9 @@ def _record(response: Response) -> Response:
         headers["Authorization"] = "Bearer redacted" if headers["Authorization"].startswith("Bearer ") else "(present)"
     if "X-Mock-Control-Token" in headers:
         headers["X-Mock-Control-Token"] = "(present)"
+    if v1.COOKIE in request.cookies:
+        # The v1 document's security reads the session cookie; its value is a secret.
+        headers["Cookie"] = f"{v1.COOKIE}=redacted"
     journal.add(
         (
             time.time(),

@@ -34,6 +34,20 @@ def test_exchange_is_recorded_with_status_timing_and_conforming_verdicts(api: Ap
     )
 
 
+def test_v1_calls_are_judged_against_the_v1_document(api: Api) -> None:
+    """A web app's v1 login conforms to openapi/v1.yaml; then (signed in) a v1 folder/post without FolderVO does not."""
+    login = {"AccountVO": {"primaryEmail": "demo@example.com"}, "AccountPasswordVO": {"password": "demo-password"}}
+    api.client.post("/api/auth/login", json={"RequestVO": {"csrf": None, "data": [login]}})
+    api.client.post("/api/folder/post", json={"RequestVO": {"csrf": None, "data": [{"RecordVO": {}}]}})
+    bad, good = _journal(api)
+    assert (good["path"], good["request"]["conforms"], good["response"]["conforms"]) == ("/api/auth/login", True, True)
+    assert (bad["path"], bad["request"]["conforms"], bad["request"]["schemaPath"].endswith("data/oneOf")) == (
+        "/api/folder/post",
+        False,
+        True,
+    )
+
+
 def test_bad_request_is_judged_non_conforming_with_the_rule(api: Api) -> None:
     """A folder/post body without parentFolderId: the request does not conform, and the verdict names the rule."""
     api.post("/api/folder/post", {"displayName": "x"})
