@@ -170,6 +170,8 @@ class ShareLink:
     status: str
     created_at: datetime
     updated_at: datetime
+    #: Anyone holding the URL may view, without an account (Stela's accessRestrictions "none").
+    unrestricted: bool = False
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 #: How to bring a database of an older schema up to this one: (from version, statements), applied in order.
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
@@ -29,6 +29,8 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     # 3: the audit log keeps when each deleted item was created (entries deleted before stay NULL: unknown).
     ("2", ("ALTER TABLE deletions ADD COLUMN item_created_at TIMESTAMP",)),
+    # 4: share links keep Stela's `unrestricted` (accessRestrictions "none"); older links were never unrestricted.
+    ("3", ("ALTER TABLE share_links ADD COLUMN unrestricted BOOLEAN NOT NULL DEFAULT FALSE",)),
 )
 
 # Names sort the same on SQLite (binary) and PostgreSQL (collation "C" instead of the locale's).
@@ -178,6 +180,8 @@ class ShareLinkRow(Base):
     uses: Mapped[int] = mapped_column(BigInteger, default=0)
     max_uses: Mapped[int] = mapped_column(BigInteger, default=0)
     auto_approve: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Stela's `shareby_url.unrestricted`: anyone with the URL may view (accessRestrictions "none"; schema 4).
+    unrestricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     preview: Mapped[bool] = mapped_column(Boolean, default=False)
     default_access_role: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

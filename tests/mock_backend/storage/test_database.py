@@ -77,6 +77,7 @@ def test_a_schema_1_database_is_migrated_with_its_counters_filled(tmp_path: Path
     with closing(sqlite3.connect(path)) as connection, connection:
         connection.execute("ALTER TABLE folders DROP COLUMN child_count")
         connection.execute("ALTER TABLE deletions DROP COLUMN item_created_at")
+        connection.execute("ALTER TABLE share_links DROP COLUMN unrestricted")
         connection.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with _database(tmp_path) as database:
         database.create_schema()
@@ -97,8 +98,30 @@ def test_a_schema_2_audit_log_is_migrated_and_old_entries_have_no_creation_time(
     path = tmp_path / "mock.sqlite3"
     with closing(sqlite3.connect(path)) as connection, connection:
         connection.execute("ALTER TABLE deletions DROP COLUMN item_created_at")
+        connection.execute("ALTER TABLE share_links DROP COLUMN unrestricted")
         connection.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     backend = _backend(tmp_path)
     backend.delete_record(demo, new.id)
     entries = {d.path.rsplit("/", 1)[-1]: d.item_created_at for d in backend.deletions(demo.id)}
     assert (entries["old.txt"], entries["new.txt"] == new.created_at) == (None, True)
+
+
+def test_a_schema_3_database_gets_share_links_that_are_not_unrestricted(tmp_path: Path) -> None:
+    """Schema 3 had no `unrestricted`: its share links read as restricted after the migration to schema 4."""
+    backend = _backend(tmp_path)
+    demo = backend.authenticate(backend.mint_token(DEMO, None))
+    folder = backend.root_child(demo.default_archive_id or 1, "My Files")
+    shared = backend.create_folder(demo, display_name="shared", parent_folder_id=folder.id, fail_on_duplicate=True)
+    share = backend.generate_share_link(
+        demo, link_id=shared.link_id, max_uses=None, preview=None, default_access_role=None
+    )
+    path = tmp_path / "mock.sqlite3"
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute("ALTER TABLE share_links DROP COLUMN unrestricted")
+        connection.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    with _database(tmp_path) as database:
+        database.create_schema()
+    with closing(sqlite3.connect(path)) as connection:
+        version = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        flags = connection.execute("SELECT id, unrestricted FROM share_links").fetchall()
+    assert (version, flags) == (SCHEMA_VERSION, [(share.id, 0)])
