@@ -902,9 +902,7 @@ class SqlRepository:
     def shares(self, share_ids: list[int], tokens: list[str]) -> list[ShareLink]:
         if not share_ids and not tokens:
             return []
-        query = select(ShareLinkRow).where(
-            or_(ShareLinkRow.id.in_(share_ids), ShareLinkRow.url_token.in_(tokens))
-        )
+        query = select(ShareLinkRow).where(or_(ShareLinkRow.id.in_(share_ids), ShareLinkRow.url_token.in_(tokens)))
         return [self._share(row) for row in self._s.scalars(query.order_by(ShareLinkRow.id))]
 
     def delete_share(self, share_id: int) -> None:
