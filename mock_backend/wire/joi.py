@@ -18,6 +18,7 @@ from typing import Any
 from mock_backend.domain import messages
 from mock_backend.domain.backend import StelaShareChanges, StelaShareRequest
 from mock_backend.domain.errors import InvalidInput
+from mock_backend.wire.inputs import MAX_ID
 from mock_backend.wire.timestamps import parse_iso
 
 PERMISSION_LEVELS = ("viewer", "editor", "contributor", "manager", "owner")
@@ -29,7 +30,9 @@ _SAFE = 2**53 - 1
 _NUMBER = re.compile(r"[0-9]+")
 # The contract's TimestampInput: the mock reads timestamps with seconds, years 1000-9999 (Joi's isoDate also
 # takes a bare date; the contract keeps one form for every timestamp the mock reads).
-_TIMESTAMP = re.compile(r"^[1-9]\d{3}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)?$")
+_TIMESTAMP = re.compile(
+    r"[1-9]\d{3}-\d\d-\d\dT([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?"
+)
 _CREATE_KEYS = ("itemId", "itemType", "permissionsLevel", "accessRestrictions", "maxUses", "expirationTimestamp")
 #: Share-link list page size when none is asked for (stela share_link/service.ts DEFAULT_PAGE_SIZE).
 DEFAULT_PAGE_SIZE = 10
@@ -210,7 +213,23 @@ class ShareLinksQuery:
         """The ids that can name a link (Stela compares them as text, so others match nothing)."""
         if self.share_link_ids is None:
             return None
-        return [int(i) for i in self.share_link_ids if i.isascii() and i.isdigit() and 0 < int(i) < 2**63]
+        return [int(i) for i in self.share_link_ids if _canonical_id(i)]
+
+
+def _canonical_id(value: str) -> bool:
+    """Tell whether a string is an id as Stela's text comparison would match it: digits, no leading zero."""
+    return value.isascii() and value.isdigit() and not value.startswith("0") and int(value) <= MAX_ID
+
+
+def _query_id(value: str, label: str) -> int:
+    """A query id the mock can look up: 400 with Joi-style wording otherwise (real Stela's SQL fails with 500)."""
+    if not (value.isascii() and value.isdigit()):
+        raise _fail(f'"{label}" must be a number')
+    if len(value.lstrip("0")) > len(str(MAX_ID)) or int(value) > MAX_ID:
+        raise _fail(f'"{label}" must be a safe number')
+    if int(value) < 1:
+        raise _fail(f'"{label}" must be greater than or equal to 1')
+    return int(value)
 
 
 def _arrays(pairs: list[tuple[str, str]], names: tuple[str, ...], scalars: tuple[str, ...]) -> dict[str, Any]:
@@ -248,8 +267,9 @@ def share_links_query(pairs: list[tuple[str, str]]) -> ShareLinksQuery:
     tokens = _string_items(grouped["shareTokens"], "shareTokens") if "shareTokens" in grouped else []
     ids = _string_items(grouped["shareLinkIds"], "shareLinkIds") if "shareLinkIds" in grouped else None
     cursor = grouped.get("cursor")
-    if cursor == "":
-        raise _fail('"cursor" is not allowed to be empty')
+    if cursor is not None:
+        # A link id: Stela compares it with a bigint column, so anything else fails its SQL (a 500).
+        cursor = str(_query_id(cursor, "cursor"))
     size = grouped.get("pageSize")
     page_size = DEFAULT_PAGE_SIZE if size is None else _integer(size, "pageSize", minimum=1)
     return ShareLinksQuery(ids, tokens, page_size, cursor)
@@ -262,11 +282,12 @@ def record_ids(pairs: list[tuple[str, str]]) -> list[int]:
     answers it with Joi's message for an unknown key.
 
     Raises:
-        InvalidInput: no ids, a plain `recordIds=`, an empty id, or an unknown key.
+        InvalidInput: no ids, a plain `recordIds=`, an id that is no number, or an unknown key.
     """
     grouped = _arrays(pairs, ("recordIds",), ())
     if "recordIds" not in grouped:
         raise _fail('"value" must contain at least one of [recordIds, archiveId]')
     values = _string_items(grouped["recordIds"], "recordIds")
-    # Not a number, or too large: no record has that id (real Stela's SQL fails on it with a 500 instead).
-    return [int(v) for v in values if v.isascii() and v.isdigit() and 0 < int(v) < 2**63]
+    # Stela's Joi takes any string, and its SQL then fails on one that is no number (a 500); the mock answers
+    # 400 instead, as for `folderIds[]`.
+    return [_query_id(v, f"recordIds[{n}]") for n, v in enumerate(values)]

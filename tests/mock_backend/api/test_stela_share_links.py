@@ -244,6 +244,14 @@ def test_get_share_links_pages_by_cursor(api: Api, world: World) -> None:
     assert pages == [([first["id"]], 2), ([second["id"]], 2), ([], 0)]
 
 
+def test_get_share_links_non_numeric_id_matches_nothing(api: Api, world: World) -> None:
+    """Stela compares link ids as text: `abc` or `0012` names no link, and is no error."""
+    link = _link(api, world)
+    query = [("shareLinkIds[]", "abc"), ("shareLinkIds[]", f"00{link['id']}")]
+    body = ok(api.client.get("/api/v2/share-links", query_string=query, headers=api.headers()))
+    assert body["items"] == []
+
+
 def test_get_share_links_by_token_works_anonymously(api: Api, world: World) -> None:
     """Anyone may look a link up by its token (the share preview page does so without a token)."""
     link = _link(api, world)
@@ -277,8 +285,9 @@ def test_get_share_links_of_another_account_are_not_shown(api: Api, world: World
         ([("shareLinkIds[]", "1"), ("pageSize", "x")], '"pageSize" must be a number'),
         ([("shareTokens[]", "")], '"shareTokens[0]" is not allowed to be empty'),
         ([("colour", "red")], '"colour" is not allowed'),
+        ([("shareTokens[]", "t"), ("cursor", "abc")], '"cursor" must be a number'),
     ],
-    ids=["no-brackets", "page-size-zero", "page-size-text", "empty-token", "unknown-key"],
+    ids=["no-brackets", "page-size-zero", "page-size-text", "empty-token", "unknown-key", "cursor-text"],
 )
 def test_get_share_links_bad_query_is_joi_400(api: Api, query: list[tuple[str, str]], message: str) -> None:
     """A query Stela's Joi schema refuses answers 400 `{"error": "<joi message>"}`."""
