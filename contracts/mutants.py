@@ -239,7 +239,9 @@ def items_without_item_type(app: WSGIApplication) -> WSGIApplication:
     """(r5) Stela children carry no `itemType` (the v0.10.1 fixtures, recorded before stela commit 45bd2e7)."""
 
     def visit(node: dict[str, object]) -> None:
-        node.pop("itemType", None)
+        # Only folders and records: share links carry an itemType of their own (stela share_link/models.ts).
+        if "folderId" in node or "recordId" in node:
+            node.pop("itemType", None)
 
     return json_rewriter(app, is_stela_path, lambda doc: walk(doc, visit))
 

@@ -44,7 +44,12 @@ NESTED_ID_KINDS: Mapping[str, str] = {
     "archive": "archive",
     # Today's Stela repeats folderId / recordId as `id` on each item of a page or list.
     "items": "stela-item",
+    # Stela's `{"data": …}` answers (share links) and the creator of a share link.
+    "data": "stela-item",
+    "creatorAccount": "account",
 }
+#: The key the elements of a bare top-level array are read under (Stela `GET /record` answers one).
+ROOT_ITEMS = "items"
 #: Keys whose value is an opaque generated string, numbered per key family.
 TOKEN_KINDS: Mapping[str, str] = {
     "archiveNbr": "archiveNbr",
@@ -190,7 +195,9 @@ class Normaliser:
         if isinstance(value, dict):
             return {str(name): self.value(child, str(name), key) for name, child in value.items()}
         if isinstance(value, list):
-            return [self.value(child, key, parent) for child in value]
+            # A bare top-level array holds items, so their `id` is an item id as under `items`.
+            element_key = ROOT_ITEMS if key is None and parent is None else key
+            return [self.value(child, element_key, parent) for child in value]
         if value is None or isinstance(value, bool):
             return value
         if not isinstance(value, int | float | str):

@@ -104,6 +104,9 @@ WRITE_RULES: dict[tuple[str, str], WriteRule] = {
     ("POST", "/share/generateShareLink"): WriteRule("body", "folderLinkId", "links"),
     ("POST", "/share/updateShareLink"): WriteRule("body", "shareByUrlId", "shares"),
 }
+#: Stela's share-link writes (the web app's sharing dialog): a link the run made, on an item the run made.
+_STELA_SHARE_LINKS = "/share-links"
+_STELA_SHARE_LINK = re.compile(r"/share-links/([^/?#]*)")
 #: PHP routes that only read, whatever the method (a wrong method there is a harmless protocol probe).
 READ_ROUTES = frozenset(
     {
@@ -157,8 +160,10 @@ class WriteGuard:
         """
         if not self.enforce or request.method in READ_METHODS:
             return
-        if self.stela_url and str(request.url).startswith(self.stela_url.rstrip("/") + "/"):
-            raise UnsafeRequest(f"refusing {request.method} {request.url}: the suite only reads from Stela")
+        stela_path = self._stela_path(request)
+        if stela_path is not None:
+            self._check_stela(request, stela_path)
+            return
         path = self._api_path(request)
         if path is None or path in READ_ROUTES:
             return  # FusionAuth, the upload target, downloads; or a wrong method on a read route
@@ -176,13 +181,51 @@ class WriteGuard:
                     f"{target} is not the test folder or something this run created there"
                 )
 
+    def _stela_path(self, request: httpx.Request) -> str | None:
+        """The path of a Stela request below the Stela base URL, or None for other hosts."""
+        url = str(request.url.copy_with(query=None, fragment=None))
+        base = (self.stela_url or "").rstrip("/")
+        return url[len(base) :] if base and url.startswith(base + "/") else None
+
+    def _check_stela(self, request: httpx.Request, path: str) -> None:
+        """Allow only the share-link writes on the run's own items and links.
+
+        Raises:
+            UnsafeRequest: any other Stela write, or one naming an item or link the run did not make.
+        """
+        one_link = _STELA_SHARE_LINK.fullmatch(path)
+        if request.method == "POST" and path == _STELA_SHARE_LINKS:
+            body = _json_object(request)
+            kinds = {"record": self._records, "folder": self._folders}
+            kind = body.get("itemType")
+            # Joi refuses any other itemType before Stela reads anything (share_link/validators.ts), so such a
+            # body names no item.
+            known = isinstance(kind, str) and kind in kinds
+            allowed = kinds[str(kind)] if known else set()
+            values = [body["itemId"]] if known and "itemId" in body else []
+        elif request.method in ("PATCH", "DELETE") and one_link is not None:
+            allowed, values = self._shares, [one_link.group(1)]
+        else:
+            raise UnsafeRequest(f"refusing {request.method} {request.url}: the suite writes to Stela only share links")
+        for value in values:
+            target = id_candidate(value)
+            if target is not None and target not in allowed:
+                raise UnsafeRequest(
+                    f"refusing {request.method} Stela {path} naming {value!r}: not something this run created"
+                )
+
     def wants_answer(self, request: httpx.Request) -> bool:
         """Tell whether `observe` needs this request's answer (a write the guard knows)."""
+        if request.method == "POST" and self._stela_path(request) == _STELA_SHARE_LINKS:
+            return True
         path = self._api_path(request)
         return path is not None and (request.method, path) in WRITE_RULES
 
     def observe(self, request: httpx.Request, status: int, content: bytes) -> None:
         """Learn from a successful write what the run created or deleted."""
+        if request.method == "POST" and self._stela_path(request) == _STELA_SHARE_LINKS:
+            self._learn_stela_share(status, content)
+            return
         path = self._api_path(request)
         rule = WRITE_RULES.get((request.method, path or ""))
         if rule is None or not 200 <= status <= 299:
@@ -206,6 +249,22 @@ class WriteGuard:
         elif path == "/share/generateShareLink":
             self._learn("share", answer.get("shareby_urlId"), answer.get("folder_linkId"), None)
 
+    def _learn_stela_share(self, status: int, content: bytes) -> None:
+        """Allow writes to a link Stela made on one of the run's items (`{"data": {id, itemId, itemType}}`)."""
+        if not 200 <= status <= 299:
+            return
+        try:
+            answer = json.loads(content)
+        except ValueError:
+            return
+        data = answer.get("data") if isinstance(answer, dict) else None
+        if not isinstance(data, dict):
+            return
+        link_id, item_id = id_candidate(data.get("id")), id_candidate(data.get("itemId"))
+        own = self._records if data.get("itemType") == "record" else self._folders
+        if link_id is not None and item_id is not None and item_id in own:
+            self._shares.add(link_id)
+
     def _learn(self, kind: str, raw_id: object, raw_link: object, parent: int | None) -> None:
         """Record a created item and allow writes to it."""
         item_id, link_id = id_candidate(raw_id), id_candidate(raw_link)
@@ -225,6 +284,15 @@ class WriteGuard:
         self._folders.add(folder_id)
         if link_id is not None:
             self._links.add(link_id)
+
+
+def _json_object(request: httpx.Request) -> dict[str, object]:
+    """The request's JSON object body, or {} when it is none (the server cannot read a target from it)."""
+    try:
+        body = json.loads(request.content)
+    except (ValueError, httpx.RequestNotRead):
+        return {}
+    return body if isinstance(body, dict) else {}
 
 
 def _values_at(request: httpx.Request, rule: WriteRule) -> list[object]:

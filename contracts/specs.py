@@ -34,6 +34,18 @@ SDK_OPERATION_IDS = frozenset(
         "fusionAuthToken",
     }
 )
+#: The Stela calls of the web app's core screens (record viewer, sharing dialog; web-app @ 4435d45).
+WEB_APP_OPERATION_IDS = frozenset(
+    {
+        "stelaGetRecords",
+        "stelaGetRecordShareLinks",
+        "stelaGetFolderShareLinks",
+        "stelaGetShareLinks",
+        "stelaCreateShareLink",
+        "stelaUpdateShareLink",
+        "stelaDeleteShareLink",
+    }
+)
 
 
 def validate_document(document: Mapping[str, Any]) -> None:

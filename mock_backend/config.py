@@ -42,6 +42,9 @@ class Quirks:
     stela_folder_ids_need_brackets: bool = True
     #: Stela builds `files[]` with PostgreSQL JSONB, so their createdAt/updatedAt read `…+00:00`, not `.000Z`.
     stela_jsonb_file_timestamps: bool = True
+    #: Stela's share-link lists (`GET /share-links`, an item's share links) answer `maxUses`/`usesExpended` as
+    #: strings: node-postgres reads bigint columns as text, and only POST/PATCH convert them (stela 3ee7ab2).
+    stela_share_link_list_counts_as_strings: bool = True
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

@@ -25,15 +25,19 @@ SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "openapi.yaml"
 HTTP_METHODS = specs.HTTP_METHODS
 
 #: Permanent's operations: the design brief's, the HEAD twin of the download route, what sftp-service calls.
-CONTRACT_OPERATION_IDS = specs.SDK_OPERATION_IDS | {
-    "uploadPresignedPost",
-    "downloadFile",
-    "downloadFileHead",
-    "stelaGetFoldersPlural",
-    "stelaGetFolderChildrenPlural",
-    "fusionAuthIntrospect",
-    "updateRecord",
-}
+CONTRACT_OPERATION_IDS = (
+    specs.SDK_OPERATION_IDS
+    | specs.WEB_APP_OPERATION_IDS
+    | {
+        "uploadPresignedPost",
+        "downloadFile",
+        "downloadFileHead",
+        "stelaGetFoldersPlural",
+        "stelaGetFolderChildrenPlural",
+        "fusionAuthIntrospect",
+        "updateRecord",
+    }
+)
 #: The mock's own operations, in openapi/control.yaml.
 CONTROL_OPERATION_IDS = {
     "mockHealth",

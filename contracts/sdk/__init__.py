@@ -31,6 +31,8 @@ from contracts.sdk.models import (
     FolderChildrenPage,
     PresignedPost,
     ShareLink,
+    StelaShareLink,
+    StelaShareLinkPage,
 )
 from contracts.sdk.transport import ExchangeHook
 
@@ -64,6 +66,8 @@ __all__ = [
     "ServerError",
     "ShareLink",
     "Status",
+    "StelaShareLink",
+    "StelaShareLinkPage",
     "TokenManager",
     "Unauthorized",
     "UnexpectedStatus",

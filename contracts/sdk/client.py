@@ -15,7 +15,7 @@ import httpx
 from contracts.sdk.auth import DEFAULT_REFRESH_MARGIN, FusionAuth, TokenManager
 from contracts.sdk.enums import AccessRole
 from contracts.sdk.errors import FolderNotFound, ValidationError
-from contracts.sdk.models import Account, Archive, ArchiveRecord, Folder, ShareLink
+from contracts.sdk.models import Account, Archive, ArchiveRecord, Folder, ShareLink, StelaShareLink, StelaShareLinkPage
 from contracts.sdk.multipart import MultipartBody, UploadData, UploadSource
 from contracts.sdk.transport import ExchangeHook, Params, Transport, json_content, parse
 from contracts.sdk.wire import php, php_calls, stela
@@ -393,6 +393,86 @@ class PermanentClient:
         response = self._php("update_share_link", "POST", php_calls.UPDATE_SHARE_LINK, body=body)
         return parse(response, php.parse_share_link)
 
+    # --- Stela records and share links (the web app's viewer and sharing dialog) ------------
+
+    def get_stela_records(self, record_ids: list[int]) -> list[ArchiveRecord]:
+        """Return the visible records among the ids through Stela `GET /record` (a bare array; others left out)."""
+        response = self._stela("get_stela_records", stela.RECORD, stela.records_query(record_ids))
+        return parse(response, stela.parse_records)
+
+    def get_record_share_links(self, record_id: int) -> list[StelaShareLink]:
+        """Return a record's share links that the caller may manage."""
+        response = self._stela("get_record_share_links", stela.record_share_links_path(record_id), ())
+        return parse(response, stela.parse_share_link_items)
+
+    def get_folder_share_links(self, folder_id: int) -> list[StelaShareLink]:
+        """Return a folder's share links that the caller may manage (Stela's `share_links` route)."""
+        response = self._stela("get_folder_share_links", stela.folder_share_links_path(folder_id), ())
+        return parse(response, stela.parse_share_link_items)
+
+    def get_share_links(
+        self,
+        share_link_ids: list[int] | None = None,
+        share_tokens: list[str] | None = None,
+        *,
+        page_size: int | None = None,
+        cursor: str | None = None,
+    ) -> StelaShareLinkPage:
+        """Return one page of share links by id (needs sign-in) or by token."""
+        query = stela.share_links_query(share_link_ids, share_tokens, page_size, cursor)
+        response = self._stela("get_share_links", stela.SHARE_LINKS, query)
+        return parse(response, stela.parse_share_link_page)
+
+    def create_stela_share_link(
+        self,
+        item_id: int,
+        item_type: str,
+        *,
+        access_restrictions: str | None = None,
+        permissions_level: str | None = None,
+        max_uses: int | None = None,
+        expires_at: datetime | None = None,
+    ) -> StelaShareLink:
+        """Create a share link for a record or folder (by recordId or folderId) through Stela (201)."""
+        body = stela.create_share_link_body(
+            item_id,
+            item_type,
+            access_restrictions=access_restrictions,
+            permissions_level=permissions_level,
+            max_uses=max_uses,
+            expires_at=expires_at,
+        )
+        response = self._stela("create_stela_share_link", stela.SHARE_LINKS, (), method="POST", body=body)
+        return parse(response, stela.parse_share_link_data)
+
+    def update_stela_share_link(
+        self,
+        share_link_id: int,
+        *,
+        access_restrictions: str | None = None,
+        permissions_level: str | None = None,
+        max_uses: int | None = None,
+        expires_at: datetime | None = None,
+        clear_max_uses: bool = False,
+        clear_expiry: bool = False,
+    ) -> StelaShareLink:
+        """Change a share link through Stela; options left as None are not sent, `clear_*` send null."""
+        body = stela.update_share_link_body(
+            access_restrictions=access_restrictions,
+            permissions_level=permissions_level,
+            max_uses=max_uses,
+            expires_at=expires_at,
+            clear_max_uses=clear_max_uses,
+            clear_expiry=clear_expiry,
+        )
+        path = stela.share_link_path(share_link_id)
+        response = self._stela("update_stela_share_link", path, (), method="PATCH", body=body)
+        return parse(response, stela.parse_share_link_data)
+
+    def delete_share_link(self, share_link_id: int) -> None:
+        """Delete a share link through Stela (204, no body)."""
+        self._stela("delete_share_link", stela.share_link_path(share_link_id), (), method="DELETE")
+
     # --- plumbing -------------------------------------------------------------------------
 
     def _php(
@@ -414,12 +494,21 @@ class PermanentClient:
             content=None if body is None else json_content(body),
         )
 
-    def _stela(self, operation: str, path: str, params: Params) -> httpx.Response:
-        """Send one Stela GET; its headers are the PHP ones."""
+    def _stela(
+        self,
+        operation: str,
+        path: str,
+        params: Params,
+        *,
+        method: str = "GET",
+        body: dict[str, object] | None = None,
+    ) -> httpx.Response:
+        """Send one Stela call; its headers are the PHP ones."""
         return self._http.request(
             operation,
-            "GET",
+            method,
             self._stela_url + path,
             headers=php_calls.headers(self.access_token()),
-            params=params,
+            params=params or None,
+            content=None if body is None else json_content(body),
         )

@@ -113,3 +113,33 @@ class FolderChildrenPage:
     archive_records: list[ArchiveRecord]
     item_count: int
     next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StelaShareLink:
+    """A share link as Stela's `/share-links` routes answer it (the web app's ShareLink); ids as integers."""
+
+    id: int
+    item_id: int
+    #: "record" or "folder".
+    item_type: str
+    token: str
+    #: viewer, contributor, editor, manager or owner (the access role without `access.role.`).
+    permissions_level: str
+    #: "none" (anyone with the URL), "account" (any signed-in account) or "approval".
+    access_restrictions: str
+    max_uses: int | None
+    uses_expended: int | None
+    expires_at: datetime | None
+    creator_account_id: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StelaShareLinkPage:
+    """One page of Stela's `GET /share-links`."""
+
+    share_links: list[StelaShareLink]
+    next_cursor: str | None
+    total_pages: int

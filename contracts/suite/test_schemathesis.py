@@ -68,6 +68,10 @@ SANDBOXED_FIELDS: dict[str, tuple[str, str, str]] = {
     "deleteRecord": ("query", "recordId", "gone_record_id"),
     "generateShareLink": ("body", "folderLinkId", "folder_link_id"),
     "updateShareLink": ("body", "shareByUrlId", "share_id"),
+    # A record's id when itemType is "record" (see _point_at_sandbox); the write guard checks the pair.
+    "stelaCreateShareLink": ("body", "itemId", "folder_id"),
+    "stelaUpdateShareLink": ("path", "shareLinkId", "share_id"),
+    "stelaDeleteShareLink": ("path", "shareLinkId", "share_id"),
 }
 #: Id fields the known-ids pass fills with real ids (location, name, KnownIds attribute); writes only in-process.
 KNOWN_ID_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -80,6 +84,9 @@ KNOWN_ID_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "getPresignedUrl": (("body", "parentFolderId", "folder_id"),),
     "generateShareLink": (("body", "folderLinkId", "folder_link_id"),),
     "updateRecord": (("body", "recordId", "record_id"), ("body", "archiveId", "archive_id")),
+    "stelaGetRecords": (("query", "recordIds[]", "record_ids"),),
+    "stelaGetRecordShareLinks": (("path", "recordId", "record_id"),),
+    "stelaGetFolderShareLinks": (("path", "folderId", "folder_id"),),
 }
 #: Operations never fuzzed, and why.
 NOT_FUZZED = {
@@ -134,6 +141,11 @@ class KnownIds:
     def folder_ids(self) -> list[int]:
         """The folder as a `folderIds[]` list."""
         return [self.folder_id]
+
+    @property
+    def record_ids(self) -> list[int]:
+        """The record as a `recordIds[]` list."""
+        return [self.record_id]
 
 
 @dataclass
@@ -246,7 +258,9 @@ def _point_at_sandbox(case: AnyCase, sandbox: Sandbox) -> None:
     if op_id not in SANDBOXED_FIELDS:
         return
     location, name, attribute = SANDBOXED_FIELDS[op_id]
-    container: object = case.body if location == "body" else case.query
+    if op_id == "stelaCreateShareLink" and isinstance(case.body, dict) and case.body.get("itemType") == "record":
+        attribute = "record_id"
+    container: object = {"body": case.body, "query": case.query, "path": case.path_parameters}[location]
     if isinstance(container, dict) and name in container:
         values = container[name] if isinstance(container[name], list) else [container[name]]
         replaced = [retarget(v, getattr(sandbox, attribute)) if id_candidate(v) is not None else v for v in values]

@@ -58,10 +58,11 @@ def status_of(error: DomainError) -> int:
     return 500
 
 
-def _render(status: int, key: str, detail: str) -> Response:
+def _render(status: int, key: str, detail: str, *, refused: bool = False) -> Response:
     path = request.path
     if path.startswith("/api/v2/"):
-        body = stela.validation_error(detail or key) if status == 400 else stela.error(detail or key)
+        joi = status == 400 and not refused
+        body = stela.validation_error(detail or key) if joi else stela.error(detail or key)
     elif path.startswith("/fusionauth/"):
         body = fusionauth.api_error(f"[{key}]", detail or key)
     else:
@@ -73,7 +74,8 @@ def _render(status: int, key: str, detail: str) -> Response:
 
 def handle_domain_error(error: DomainError) -> Response:
     """Answer a domain error."""
-    return _render(status_of(error), error.key, error.detail)
+    refused = isinstance(error, InvalidInput) and error.refused
+    return _render(status_of(error), error.key, error.detail, refused=refused)
 
 
 def handle_login_failed(error: LoginFailed) -> Response:

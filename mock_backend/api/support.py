@@ -127,6 +127,18 @@ def ok(payload: Any) -> Response:
     return jsonify(payload)
 
 
+def created(payload: Any) -> Response:
+    """Answer 201 with a JSON payload (Stela's creates)."""
+    response = jsonify(payload)
+    response.status_code = 201
+    return response
+
+
+def no_content() -> Response:
+    """Answer 204 with no body (Stela's deletes)."""
+    return Response(status=204)
+
+
 def ok_empty() -> Response:
     """Answer 200 with an empty body (the PHP deletes; the SDK ignores the body)."""
     return Response(status=200)

@@ -50,8 +50,11 @@ from mock_backend.domain.models import (
     Lineage,
     Record,
     Role,
+    SharedLink,
     ShareLink,
+    ShareLinkPage,
     StelaFolders,
+    StelaRecords,
     SweepReport,
     Upload,
 )
@@ -105,6 +108,9 @@ CAN_CREATE = Role.CONTRIBUTOR
 CAN_EDIT = Role.EDITOR
 CAN_DELETE = Role.EDITOR
 CAN_SHARE = Role.CURATOR
+#: Stela lets managers and owners create share links (stela packages/api/src/share_link/service.ts
+#: createShareLink: accessRoleLessThan(accessRole, AccessRole.Manager) is 403).
+STELA_CAN_SHARE = Role.MANAGER
 
 #: Root layout of a new archive (reference §6.3): (display name, folder type).
 ROOT_CHILDREN = (
@@ -158,6 +164,30 @@ class ShareChanges:
     preview: bool | None = None
     auto_approve: bool | None = None
     default_access_role: str | None = None
+    expires_at: datetime | None = None
+    clear_expiry: bool = False
+
+
+@dataclass(frozen=True)
+class StelaShareRequest:
+    """What Stela `POST /share-links` asks for: the item and the new link's settings (None: Stela's default)."""
+
+    item_type: str
+    item_id: int
+    permissions_level: str | None = None
+    access_restrictions: str | None = None
+    max_uses: int | None = None
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class StelaShareChanges:
+    """What Stela `PATCH /share-links/{id}` changes; None leaves a field, the `clear_*` flags null it."""
+
+    permissions_level: str | None = None
+    access_restrictions: str | None = None
+    max_uses: int | None = None
+    clear_max_uses: bool = False
     expires_at: datetime | None = None
     clear_expiry: bool = False
 
@@ -1309,6 +1339,174 @@ class Backend:
             repo.commit()
             return updated
 
+    # ------------------------------------------------------------------ Stela share links
+    # One link per item is the mock's model (PHP generateShareLink is idempotent per item, §6.11), where real
+    # Stela inserts a row per POST. So that a second manager of the archive can still work with the item's one
+    # link, the mock lets the creator and the archive's managers and owners read, change and delete it; real
+    # Stela filters every read and write by the creator alone (stela share_link/queries/*.sql `byaccountid`).
+
+    @staticmethod
+    def _may_manage_share(repo: Repository, caller: Account, share: ShareLink) -> bool:
+        if share.account_id == caller.id:
+            return True
+        role = repo.role(caller.id, share.archive_id)
+        return role is not None and role.allows(STELA_CAN_SHARE)
+
+    @staticmethod
+    def _shared(repo: Repository, share: ShareLink) -> SharedLink | None:
+        """Return the link with its item and creator as Stela joins them (None if the item is gone)."""
+        item = repo.item_by_link(share.link_id)
+        if item is None:
+            return None
+        creator = repo.account(share.account_id)
+        kind = "folder" if isinstance(item, Folder) else "record"
+        return SharedLink(share, item.id, kind, creator.full_name if creator else "")
+
+    def stela_item_share_links(self, caller: Account, item_type: str, item_id: int) -> list[SharedLink]:
+        """Stela `GET /record/{id}/share-links`, `GET /folder/{id}/share_links`: the item's link, if the caller's.
+
+        Unknown and invisible items answer an empty list, as on real Stela (stela record/service.ts
+        getRecordShareLinks, folder/service.ts getFolderShareLinks).
+        """
+        with self._uow() as repo:
+            item = repo.record(item_id) if item_type == "record" else repo.folder(item_id)
+            share = repo.share_for_link(item.link_id) if item is not None else None
+            if share is None or not self._may_manage_share(repo, caller, share):
+                return []
+            shared = self._shared(repo, share)
+            return [shared] if shared is not None else []
+
+    def stela_share_links(
+        self,
+        caller: Account | None,
+        share_ids: list[int] | None,
+        tokens: list[str],
+        page_size: int,
+        cursor: str | None,
+        *,
+        asked_ids: tuple[str, ...] = (),
+    ) -> ShareLinkPage:
+        """Stela `GET /share-links`: links by id (signed in only) or token, ordered by id, one cursor page.
+
+        As real Stela (share_link/controller.ts, queries/get_share_links.sql): anyone may look links up by
+        token; a signed-in caller sees only links they may manage; a cursor that is not among the results
+        restarts at page 1; `totalPages` is the true ceiling, and 0 on an empty page.
+
+        Raises:
+            Unauthenticated: ids were asked anonymously.
+        """
+        if share_ids is not None and caller is None:
+            raise Unauthenticated(messages.NOT_LOGGED_IN, "Accessing share links by ID requires authentication")
+        with self._uow() as repo:
+            found = repo.shares(share_ids or [], tokens)
+            visible = [s for s in found if caller is None or self._may_manage_share(repo, caller, s)]
+            links = [shared for s in visible if (shared := self._shared(repo, s)) is not None]
+        ids = [str(link.share.id) for link in links]
+        start = ids.index(cursor) + 1 if cursor in ids else 0
+        page = links[start : start + page_size]
+        pages = math.ceil(len(links) / page_size) if page else 0
+        return ShareLinkPage(page, asked_ids, tuple(tokens), page_size, pages)
+
+    @retried_on_contention
+    def create_stela_share_link(self, caller: Account, wanted: StelaShareRequest) -> SharedLink:
+        """Stela `POST /share-links`: a link for a record or folder; an item's existing link comes back unchanged.
+
+        Real Stela inserts a new link on every call; the mock keeps one per item (see above). It does not
+        refuse root folders (PHP does) and has no public items, so Stela's 400 for an unrestricted link to a
+        public item never arises.
+
+        Raises:
+            NotFound: the item is unknown or in an archive the caller is not a member of.
+            PermissionDenied: the caller's role is below manager.
+        """
+        with self._uow(write=True) as repo:
+            item = repo.record(wanted.item_id) if wanted.item_type == "record" else repo.folder(wanted.item_id)
+            if item is None or repo.role(caller.id, item.archive_id) is None:
+                # http-errors' bare NotFound() (stela access/permission.ts getItemAccessRole).
+                key = messages.RECORD_LOOKUP if wanted.item_type == "record" else messages.FOLDER_LOOKUP
+                raise NotFound(key, "Not Found")
+            role = repo.role(caller.id, item.archive_id)
+            if role is None or not role.allows(STELA_CAN_SHARE):
+                raise PermissionDenied(messages.NO_ACTION_PERMISSION, "User does not have permission to share item.")
+            share = repo.share_for_link(item.link_id)
+            if share is None:
+                restrictions = wanted.access_restrictions or "none"
+                share = repo.add_share(
+                    link_id=item.link_id,
+                    account_id=caller.id,
+                    archive_id=item.archive_id,
+                    url_token=secrets.token_hex(32),
+                    max_uses=wanted.max_uses or 0,
+                    preview=False,
+                    default_access_role=f"access.role.{wanted.permissions_level or 'viewer'}",
+                    now=self.clock.now(),
+                    # stela share_link/service.ts createShareLinkRequestParamsToDatabaseParams.
+                    auto_approve=restrictions != "approval",
+                    unrestricted=restrictions == "none",
+                    expires_at=wanted.expires_at,
+                )
+                repo.commit()
+            shared = self._shared(repo, share)
+            assert shared is not None  # the item was just read in this unit of work
+            return shared
+
+    @retried_on_contention
+    def update_stela_share_link(self, caller: Account, share_id: int, changes: StelaShareChanges) -> SharedLink:
+        """Stela `PATCH /share-links/{id}`: change a link's restrictions, permissions, uses or expiry.
+
+        Raises:
+            NotFound: the link is unknown or not one the caller may manage.
+            InvalidInput: the link would be unrestricted with more than viewer permissions or limited uses
+                (stela share_link/service.ts updateShareLink; answered as an http-error, `refused`).
+        """
+        with self._uow(write=True) as repo:
+            share = repo.share(share_id)
+            if share is None or not self._may_manage_share(repo, caller, share):
+                raise NotFound(messages.SHARE_LOOKUP, "Share link not found")
+            unlisted = changes.access_restrictions == "none" or (
+                share.unrestricted and changes.access_restrictions is None
+            )
+            level = changes.permissions_level or share.default_access_role.removeprefix("access.role.")
+            # 0 is "unlimited" in the model, which Stela answers as null.
+            max_uses = share.max_uses if changes.max_uses is None else changes.max_uses
+            max_uses = 0 if changes.clear_max_uses else max_uses
+            if unlisted and (level != "viewer" or max_uses != 0):
+                raise InvalidInput(
+                    messages.INVALID_REQUEST,
+                    "Unlisted links cannot have restricted uses or permissions greater than 'viewer'",
+                    refused=True,
+                )
+            restrictions = changes.access_restrictions
+            updated = replace(
+                share,
+                default_access_role=f"access.role.{level}",
+                unrestricted=share.unrestricted if restrictions is None else restrictions == "none",
+                auto_approve=share.auto_approve if restrictions is None else restrictions != "approval",
+                max_uses=max_uses,
+                expires_at=None if changes.clear_expiry else (changes.expires_at or share.expires_at),
+                updated_at=self.clock.now(),
+            )
+            updated = repo.update_share(updated)
+            repo.commit()
+            shared = self._shared(repo, updated)
+            if shared is None:
+                raise NotFound(messages.SHARE_LOOKUP, "Share link not found")
+            return shared
+
+    @retried_on_contention
+    def delete_stela_share_link(self, caller: Account, share_id: int) -> None:
+        """Stela `DELETE /share-links/{id}`: remove a link; PHP then finds none for its item either.
+
+        Raises:
+            NotFound: the link is unknown or not one the caller may manage.
+        """
+        with self._uow(write=True) as repo:
+            share = repo.share(share_id)
+            if share is None or not self._may_manage_share(repo, caller, share):
+                raise NotFound(messages.SHARE_LOOKUP, "Share link not found")
+            repo.delete_share(share_id)
+            repo.commit()
+
     @staticmethod
     def _check_role_value(role: str | None) -> str | None:
         if role is not None and role not in ACCESS_ROLES:
@@ -1323,6 +1521,29 @@ class Backend:
         with self._uow() as repo:
             found = [f for f in repo.folders(folder_ids) if repo.role(caller.id, f.archive_id) is not None]
             return StelaFolders(found, self._lineage(repo, caller, found))
+
+    def stela_records(self, caller: Account | None, record_ids: list[int]) -> StelaRecords:
+        """Stela `GET /record`: the visible records among the ids, in the order asked, repeats kept.
+
+        Real Stela (record/service.ts getRecords) maps the asked ids onto what its query found, so an id asked
+        twice comes back twice and unknown or invisible ones are left out; anonymous callers see none here, as
+        the mock has no public items (D3).
+        """
+        if caller is None:
+            return StelaRecords([])
+        with self._uow() as repo:
+            found: dict[int, Record] = {}
+            for record_id in dict.fromkeys(record_ids):
+                record = repo.record(record_id)
+                if record is not None and repo.role(caller.id, record.archive_id) is not None:
+                    found[record_id] = record
+            parents = {
+                parent.id: parent
+                for parent_id in {r.parent_id for r in found.values()}
+                if (parent := repo.folder(parent_id)) is not None
+            }
+            records = [found[i] for i in record_ids if i in found]
+            return StelaRecords(records, parents, self._lineage(repo, caller, []))
 
     def stela_folders_page(
         self, caller: Account | None, folder_ids: list[int], page_size: int, cursor: int | None

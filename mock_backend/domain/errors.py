@@ -29,9 +29,17 @@ class DomainError(Exception):
 
 
 class InvalidInput(DomainError):
-    """The request is malformed, has a wrong type, or misses a required value."""
+    """The request is malformed, has a wrong type, or misses a required value.
+
+    `refused` marks a well-formed request that a rule turns down: Stela answers those with an http-error
+    body (`{"error": {"message": …}}`), and only failed validation with Joi's `{"error": "…"}`.
+    """
 
     default_key = messages.INVALID_REQUEST
+
+    def __init__(self, key: str | None = None, detail: str = "", *, refused: bool = False) -> None:
+        super().__init__(key, detail)
+        self.refused = refused
 
 
 class Unauthenticated(DomainError):

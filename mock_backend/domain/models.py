@@ -173,6 +173,8 @@ class ShareLink:
     status: str
     created_at: datetime
     updated_at: datetime
+    #: Anyone holding the URL may view, without an account (Stela's accessRestrictions "none").
+    unrestricted: bool = False
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,37 @@ class StelaFolders:
 
     folders: list[Folder]
     lineage: Lineage = field(default_factory=Lineage)
+
+
+@dataclass(frozen=True)
+class StelaRecords:
+    """The answer of Stela `GET /record`: the visible records, their parent folders and archive names."""
+
+    records: list[Record]
+    parents: dict[int, Folder] = field(default_factory=dict)
+    lineage: Lineage = field(default_factory=Lineage)
+
+
+@dataclass(frozen=True)
+class SharedLink:
+    """A share link as Stela reads it: with the shared item's id and kind, and its creator's name."""
+
+    share: ShareLink
+    item_id: int
+    #: "record" or "folder" (Stela's itemType).
+    item_type: str
+    creator_name: str
+
+
+@dataclass(frozen=True)
+class ShareLinkPage:
+    """One page of Stela's `GET /share-links`: the links by id after a cursor, and what was asked."""
+
+    links: list[SharedLink]
+    share_link_ids: tuple[str, ...]
+    tokens: tuple[str, ...]
+    page_size: int
+    total_pages: int
 
 
 @dataclass(frozen=True)

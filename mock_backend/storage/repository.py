@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, and_, bindparam, delete, func, insert, literal, select, text, tuple_, update
+from sqlalchemy import Row, and_, bindparam, delete, func, insert, literal, or_, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -930,6 +930,7 @@ class SqlRepository:
             status=row.status,
             created_at=row.created_at,
             updated_at=row.updated_at,
+            unrestricted=row.unrestricted,
         )
 
     def share_for_link(self, link_id: int) -> ShareLink | None:
@@ -951,6 +952,9 @@ class SqlRepository:
         preview: bool,
         default_access_role: str,
         now: datetime,
+        auto_approve: bool = False,
+        unrestricted: bool = False,
+        expires_at: datetime | None = None,
     ) -> ShareLink:
         row = ShareLinkRow(
             link_id=link_id,
@@ -959,10 +963,11 @@ class SqlRepository:
             url_token=url_token,
             uses=0,
             max_uses=max_uses,
-            auto_approve=False,
+            auto_approve=auto_approve,
+            unrestricted=unrestricted,
             preview=preview,
             default_access_role=default_access_role,
-            expires_at=None,
+            expires_at=expires_at,
             status="status.generic.ok",
             created_at=now,
             updated_at=now,
@@ -976,11 +981,21 @@ class SqlRepository:
         row.max_uses = share.max_uses
         row.preview = share.preview
         row.auto_approve = share.auto_approve
+        row.unrestricted = share.unrestricted
         row.default_access_role = share.default_access_role
         row.expires_at = share.expires_at
         row.updated_at = share.updated_at
         self._s.flush()
         return self._share(row)
+
+    def shares(self, share_ids: list[int], tokens: list[str]) -> list[ShareLink]:
+        if not share_ids and not tokens:
+            return []
+        query = select(ShareLinkRow).where(or_(ShareLinkRow.id.in_(share_ids), ShareLinkRow.url_token.in_(tokens)))
+        return [self._share(row) for row in self._s.scalars(query.order_by(ShareLinkRow.id))]
+
+    def delete_share(self, share_id: int) -> None:
+        self._s.execute(delete(ShareLinkRow).where(ShareLinkRow.id == share_id))
 
     # ------------------------------------------------------------------ uploads
     def add_upload(self, upload: Upload) -> None:

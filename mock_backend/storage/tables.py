@@ -30,7 +30,8 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # 3: the audit log keeps when each deleted item was created (entries deleted before stay NULL: unknown).
     ("2", ("ALTER TABLE deletions ADD COLUMN item_created_at TIMESTAMP",)),
     # 4: the web app's calls. Records keep the description record/update sets; an account may ask for a sign-in
-    # step after its password (v1 auth/login); items are looked up by archiveNbr (v1 record/get). The web_sessions
+    # step after its password (v1 auth/login); items are looked up by archiveNbr (v1 record/get); share links keep
+    # Stela's `unrestricted` (accessRestrictions "none"; older links were never unrestricted). The web_sessions
     # table is new, so create_all makes it.
     (
         "3",
@@ -38,6 +39,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "ALTER TABLE records ADD COLUMN description TEXT",
             "ALTER TABLE accounts ADD COLUMN sign_in_step VARCHAR(16)",
             "CREATE INDEX ix_items_archive_nbr ON items (archive_nbr)",
+            "ALTER TABLE share_links ADD COLUMN unrestricted BOOLEAN NOT NULL DEFAULT FALSE",
         ),
     ),
 )
@@ -206,6 +208,8 @@ class ShareLinkRow(Base):
     uses: Mapped[int] = mapped_column(BigInteger, default=0)
     max_uses: Mapped[int] = mapped_column(BigInteger, default=0)
     auto_approve: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Stela's `shareby_url.unrestricted`: anyone with the URL may view (accessRestrictions "none"; schema 4).
+    unrestricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     preview: Mapped[bool] = mapped_column(Boolean, default=False)
     default_access_role: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

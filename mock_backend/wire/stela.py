@@ -5,9 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from mock_backend.domain import filetypes
-from mock_backend.domain.models import Folder, FolderListPage, FolderPage, Item, Lineage, Record, StelaFolders
+from mock_backend.domain.models import (
+    Folder,
+    FolderListPage,
+    FolderPage,
+    Item,
+    Lineage,
+    Record,
+    SharedLink,
+    ShareLinkPage,
+    StelaFolders,
+    StelaRecords,
+)
 from mock_backend.wire.context import WireContext
 from mock_backend.wire.timestamps import stela, stela_jsonb
 
@@ -266,6 +278,81 @@ def page_response(page: FolderPage, total_pages: int, ctx: WireContext) -> dict[
         page.items[-1] if page.items else None, lambda cursor: f"{base}&cursor={cursor}", total_pages, ctx
     )
     return {"items": [child(i, ctx, page.lineage, page.folder) for i in page.items], "pagination": pagination}
+
+
+def records_response(found: StelaRecords, ctx: WireContext) -> list[dict[str, Any]]:
+    """Return `GET /record`'s bare JSON array of StelaRecords (stela record/controller.ts sends the array)."""
+    items = []
+    for item in found.records:
+        body = record(item, ctx, found.lineage, found.parents.get(item.parent_id))
+        # get_records.sql has no itemType: only children pages add it (stela commit 45bd2e7).
+        del body["itemType"]
+        items.append(body)
+    return items
+
+
+def _access_restrictions(link: SharedLink) -> str:
+    # stela share_link/queries/get_share_links.sql: unrestricted wins, then autoapprovetoggle 1 is "account".
+    if link.share.unrestricted:
+        return "none"
+    return "account" if link.share.auto_approve else "approval"
+
+
+def _count(value: int | None, ctx: WireContext, *, listed: bool) -> int | str | None:
+    # Quirk stela_share_link_list_counts_as_strings: the list queries hand bigint `maxuses`/`uses` to JSON as
+    # node-postgres reads them, strings; POST and PATCH turn them into numbers (stela share_link/service.ts).
+    if value is None:
+        return None
+    return str(value) if listed and ctx.quirks.stela_share_link_list_counts_as_strings else value
+
+
+def share_link(link: SharedLink, ctx: WireContext, *, listed: bool = False) -> dict[str, Any]:
+    """Return a Stela ShareLink (stela share_link/models.ts); `maxUses` 0 is null, as Stela's queries map it."""
+    share = link.share
+    return {
+        "id": _id(share.id, ctx),
+        "itemId": _id(link.item_id, ctx),
+        "itemType": link.item_type,
+        "token": share.url_token,
+        "permissionsLevel": share.default_access_role.removeprefix("access.role."),
+        "accessRestrictions": _access_restrictions(link),
+        "maxUses": _count(share.max_uses or None, ctx, listed=listed),
+        "usesExpended": _count(share.uses, ctx, listed=listed),
+        "expirationTimestamp": stela(share.expires_at) if share.expires_at is not None else None,
+        # `byaccountid::text` in every share-link query.
+        "creatorAccount": {"id": str(share.account_id), "name": link.creator_name},
+        "createdAt": stela(share.created_at),
+        "updatedAt": stela(share.updated_at),
+    }
+
+
+def share_link_data(link: SharedLink, ctx: WireContext) -> dict[str, Any]:
+    """Return POST/PATCH `/share-links`' `{"data": ShareLink}`."""
+    return {"data": share_link(link, ctx)}
+
+
+def item_share_links_response(links: list[SharedLink], ctx: WireContext) -> dict[str, Any]:
+    """Return an item's `{"items": [ShareLink]}` (no pagination: Stela reads them with pageSize null)."""
+    return {"items": [share_link(link, ctx, listed=True) for link in links]}
+
+
+def share_links_page_response(page: ShareLinkPage, ctx: WireContext) -> dict[str, Any]:
+    """Return `GET /share-links`' `{"items", "pagination"}`; nextCursor is the last link's id (Stela 3ee7ab2)."""
+    filters = "&".join(
+        [f"shareTokens%5B%5D={quote(t, safe='')}" for t in page.tokens]
+        + [f"shareLinkIds%5B%5D={quote(i, safe='')}" for i in page.share_link_ids]
+    )
+    prefix = f"{ctx.base_url}/api/v2/share-links?" + (f"{filters}&" if filters else "")
+    pagination: dict[str, Any] = {}
+    if page.links:
+        cursor = str(page.links[-1].share.id)
+        pagination["nextCursor"] = cursor
+        pagination["nextPage"] = f"{prefix}pageSize={page.page_size}&cursor={cursor}"
+    elif not ctx.quirks.stela_empty_page_omits_cursor:
+        pagination["nextCursor"] = None
+        pagination["nextPage"] = None
+    pagination["totalPages"] = page.total_pages
+    return {"items": [share_link(link, ctx, listed=True) for link in page.links], "pagination": pagination}
 
 
 def validation_error(message: str) -> dict[str, Any]:

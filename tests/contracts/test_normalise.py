@@ -80,6 +80,17 @@ def test_placeholders_are_numbered_per_kind_in_order_of_appearance() -> None:
     }
 
 
+def test_stela_item_ids_of_bare_arrays_and_data_answers_get_placeholders() -> None:
+    """The `id` of a bare top-level array's items (GET /record), of `{"data": …}` and of a creator are ids."""
+    normaliser = Normaliser()
+    records = normaliser.value([{"id": "173", "recordId": "173"}])
+    link = normaliser.value({"data": {"id": "6", "creatorAccount": {"id": "2"}}})
+    assert (records, link) == (
+        [{"id": "<id:stela-item:1>", "recordId": "<id:record:1>"}],
+        {"data": {"id": "<id:stela-item:2>", "creatorAccount": {"id": "<id:account:1>"}}},
+    )
+
+
 def test_secrets_and_tokens_are_scrubbed() -> None:
     """Passwords, refresh tokens and JWTs never reach a snapshot."""
     jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkZW1vIn0.c2lnbmF0dXJlLXZhbHVl"

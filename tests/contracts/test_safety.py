@@ -110,10 +110,48 @@ def test_guard_refuses_writes_outside_the_test_folder(
         guard().check(request(method, path, body, params))
 
 
-def test_guard_refuses_stela_writes() -> None:
-    """The suite only reads from Stela."""
+def stela_request(method: str, path: str, body: object = None) -> httpx.Request:
+    """A request to the Stela base."""
+    built = httpx.Request(method, STELA + path, content=None if body is None else json.dumps(body).encode())
+    built.read()
+    return built
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        pytest.param("PATCH", "/record/5", {"displayName": "x"}, id="other-write"),
+        pytest.param("POST", "/share-links", {"itemId": "5", "itemType": "record"}, id="share-foreign-record"),
+        pytest.param("POST", "/share-links", {"itemId": "7", "itemType": "folder"}, id="share-foreign-folder"),
+        pytest.param("PATCH", "/share-links/3", {"maxUses": 2}, id="update-foreign-link"),
+        pytest.param("DELETE", "/share-links/3", None, id="delete-foreign-link"),
+    ],
+)
+def test_guard_refuses_stela_writes_but_the_runs_share_links(method: str, path: str, body: object) -> None:
+    """On Stela the suite writes only share links of its own items, and changes only its own links."""
     with pytest.raises(UnsafeRequest, match="Stela"):
-        guard().check(httpx.Request("PATCH", STELA + "/folder/5"))
+        guard().check(stela_request(method, path, body))
+
+
+@pytest.mark.parametrize("item_type", ["archive", ["record"], None], ids=["word", "array", "null"])
+def test_guard_allows_a_stela_share_link_body_that_names_no_item_kind(item_type: object) -> None:
+    """Stela's Joi refuses an itemType other than record or folder before reading anything, so it may be sent."""
+    guard().check(stela_request("POST", "/share-links", {"itemId": "5", "itemType": item_type}))
+
+
+def test_guard_learns_stela_share_links_of_the_runs_items() -> None:
+    """A Stela share link made on the run's record may then be changed and deleted; a foreign one may not."""
+    g = guard()
+    observe_create(g, "/record/registerRecord", {"parentFolderId": TEST_FOLDER}, {"recordId": 5, "folder_linkId": 50})
+    create = stela_request("POST", "/share-links", {"itemId": "5", "itemType": "record"})
+    g.check(create)
+    assert g.wants_answer(create)
+    g.observe(create, 201, json.dumps({"data": {"id": "9", "itemId": "5", "itemType": "record"}}).encode())
+    g.observe(create, 201, json.dumps({"data": {"id": "10", "itemId": "6", "itemType": "record"}}).encode())
+    g.check(stela_request("PATCH", "/share-links/9", {"maxUses": 2}))
+    g.check(stela_request("DELETE", "/share-links/9"))
+    with pytest.raises(UnsafeRequest, match="Stela"):
+        g.check(stela_request("DELETE", "/share-links/10"))
 
 
 @pytest.mark.parametrize(

@@ -21,11 +21,11 @@ def test_settings_defaults_are_ephemeral_and_seeded() -> None:
 def test_quirks_default_is_every_quirk_on() -> None:
     """Every quirk is on by default (decision D4)."""
     quirks = Quirks()
-    assert [getattr(quirks, name) for name in Quirks.names()] == [True] * 10
+    assert [getattr(quirks, name) for name in Quirks.names()] == [True] * 11
 
 
-def test_names_lists_the_ten_switches() -> None:
-    """The quirk switches are the five of the brief and the five real Stela showed (stela-local.md)."""
+def test_names_lists_the_eleven_switches() -> None:
+    """The switches: the brief's five, the five real Stela showed (stela-local.md), Stela's share-link counts."""
     assert set(Quirks.names()) == {
         "stela_empty_page_omits_cursor",
         "stela_string_ids",
@@ -37,6 +37,7 @@ def test_names_lists_the_ten_switches() -> None:
         "stela_total_pages_round_down",
         "stela_folder_ids_need_brackets",
         "stela_jsonb_file_timestamps",
+        "stela_share_link_list_counts_as_strings",
     }
 
 

@@ -113,3 +113,54 @@ def test_parse_children_page_given_keyless_child_raises_validation_error() -> No
 def test_children_query_given_cursor_sends_it_only_when_set(cursor: str | None, expected: dict[str, str]) -> None:
     """The first page has no cursor parameter."""
     assert stela.children_query(100, cursor) == expected
+
+
+#: A share link as real Stela's tests show it (stela share_link/controller.test.ts at 3ee7ab2).
+STELA_SHARE_LINK: dict[str, Any] = {
+    "id": "1000",
+    "itemId": "6",
+    "itemType": "record",
+    "token": "e969f9dc-42b5-45c0-a496-1dcff2ca11f5",
+    "permissionsLevel": "viewer",
+    "accessRestrictions": "none",
+    "maxUses": None,
+    "usesExpended": None,
+    "expirationTimestamp": None,
+    "creatorAccount": {"id": "2", "name": "Jack Rando"},
+    "createdAt": "2024-01-01T00:00:00.000Z",
+    "updatedAt": "2024-01-01T00:00:00.000Z",
+}
+
+
+def test_parse_share_link_data_given_stela_link_returns_it_with_int_ids() -> None:
+    """POST/PATCH's `{"data": ShareLink}` becomes a StelaShareLink; string ids become ints, nulls None."""
+    link = stela.parse_share_link_data({"data": STELA_SHARE_LINK})
+    got = (link.id, link.item_id, link.creator_account_id, link.max_uses, link.uses_expended, link.expires_at)
+    assert got == (1000, 6, 2, None, None, None)
+
+
+def test_parse_share_link_page_given_string_counts_reads_numbers() -> None:
+    """The lists answer bigint counts as strings (node-postgres); the SDK reads them as integers."""
+    item = {**STELA_SHARE_LINK, "maxUses": "5", "usesExpended": "2"}
+    page = stela.parse_share_link_page({"items": [item], "pagination": {"nextCursor": "1000", "totalPages": 1}})
+    [link] = page.share_links
+    assert (link.max_uses, link.uses_expended, page.next_cursor, page.total_pages) == (5, 2, "1000", 1)
+
+
+def test_parse_records_given_object_raises_validation_error(stela_record: Factory) -> None:
+    """GET /record answers a bare array; an `{items}` wrapper is a validation error."""
+    with pytest.raises(ValidationError):
+        stela.parse_records({"items": [stela_record()]})
+
+
+def test_update_share_link_body_given_clears_sends_nulls() -> None:
+    """Cleared fields are sent as null, unset ones not at all."""
+    body = stela.update_share_link_body(
+        access_restrictions="account",
+        permissions_level=None,
+        max_uses=None,
+        expires_at=None,
+        clear_max_uses=True,
+        clear_expiry=True,
+    )
+    assert body == {"accessRestrictions": "account", "maxUses": None, "expirationTimestamp": None}

@@ -1,13 +1,145 @@
-"""Paths, queries and item parsers of the Stela v2 folder API (camelCase, string ids)."""
+"""Paths, queries, bodies and parsers of the Stela v2 API: folders, records, share links (camelCase, string ids)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from contracts.sdk.enums import DerivativeType, RecordType, Status
 from contracts.sdk.errors import ValidationError
-from contracts.sdk.models import ArchiveRecord, File, Folder, FolderChildrenPage
-from contracts.sdk.wire.values import Obj, as_integer, enum_or
+from contracts.sdk.models import ArchiveRecord, File, Folder, FolderChildrenPage, StelaShareLink, StelaShareLinkPage
+from contracts.sdk.wire.values import Obj, as_integer, enum_or, format_timestamp_millis
 
 FOLDER = "/folder"
+RECORD = "/record"
+SHARE_LINKS = "/share-links"
+
+
+def records_query(record_ids: list[int]) -> tuple[tuple[str, str], ...]:
+    """Query of GET /record (`recordIds[]=N` per id, as the web app's record.repo.ts sends them)."""
+    return tuple(("recordIds[]", str(record_id)) for record_id in record_ids)
+
+
+def record_share_links_path(record_id: int) -> str:
+    """Path of a record's share links (a hyphen, stela record/controller.ts)."""
+    return f"/record/{record_id}/share-links"
+
+
+def folder_share_links_path(folder_id: int) -> str:
+    """Path of a folder's share links (an underscore, stela folder/controller/controller.ts)."""
+    return f"/folder/{folder_id}/share_links"
+
+
+def share_link_path(share_link_id: int) -> str:
+    """Path of one share link (PATCH, DELETE)."""
+    return f"{SHARE_LINKS}/{share_link_id}"
+
+
+def share_links_query(
+    share_link_ids: list[int] | None, share_tokens: list[str] | None, page_size: int | None, cursor: str | None
+) -> tuple[tuple[str, str], ...]:
+    """Query of GET /share-links; only what is given is sent."""
+    query = [("shareLinkIds[]", str(i)) for i in share_link_ids or ()]
+    query += [("shareTokens[]", token) for token in share_tokens or ()]
+    if page_size is not None:
+        query.append(("pageSize", str(page_size)))
+    if cursor is not None:
+        query.append(("cursor", cursor))
+    return tuple(query)
+
+
+def create_share_link_body(
+    item_id: int,
+    item_type: str,
+    *,
+    access_restrictions: str | None,
+    permissions_level: str | None,
+    max_uses: int | None,
+    expires_at: datetime | None,
+) -> dict[str, object]:
+    """Body of POST /share-links: `itemId` is a string (Joi.string()); options only when given."""
+    body: dict[str, object] = {"itemId": str(item_id), "itemType": item_type}
+    if access_restrictions is not None:
+        body["accessRestrictions"] = access_restrictions
+    if permissions_level is not None:
+        body["permissionsLevel"] = permissions_level
+    if max_uses is not None:
+        body["maxUses"] = max_uses
+    if expires_at is not None:
+        body["expirationTimestamp"] = format_timestamp_millis(expires_at)
+    return body
+
+
+def update_share_link_body(
+    *,
+    access_restrictions: str | None,
+    permissions_level: str | None,
+    max_uses: int | None,
+    expires_at: datetime | None,
+    clear_max_uses: bool,
+    clear_expiry: bool,
+) -> dict[str, object]:
+    """Body of PATCH /share-links/{id}: what is given, and null for what is cleared."""
+    body: dict[str, object] = {}
+    if access_restrictions is not None:
+        body["accessRestrictions"] = access_restrictions
+    if permissions_level is not None:
+        body["permissionsLevel"] = permissions_level
+    if max_uses is not None or clear_max_uses:
+        body["maxUses"] = None if clear_max_uses else max_uses
+    if expires_at is not None or clear_expiry:
+        body["expirationTimestamp"] = (
+            None if clear_expiry or expires_at is None else format_timestamp_millis(expires_at)
+        )
+    return body
+
+
+def parse_records(value: object) -> list[ArchiveRecord]:
+    """Parse GET /record's bare array of StelaRecords."""
+    if not isinstance(value, list):
+        raise ValidationError("expected a JSON array of records", path="$")
+    return [_parse_record(Obj(item, f"$[{n}]")) for n, item in enumerate(value)]
+
+
+def parse_share_link_data(value: object) -> StelaShareLink:
+    """Parse POST/PATCH's `{"data": ShareLink}`."""
+    return _parse_share_link(Obj(value).obj("data"))
+
+
+def parse_share_link_items(value: object) -> list[StelaShareLink]:
+    """Parse an item's `{"items": [ShareLink]}`."""
+    return [_parse_share_link(item) for item in Obj(value).objects("items")]
+
+
+def parse_share_link_page(value: object) -> StelaShareLinkPage:
+    """Parse GET /share-links' `{"items", "pagination"}`."""
+    page = Obj(value)
+    pagination = page.obj("pagination")
+    next_cursor = pagination.optional("nextCursor")
+    if next_cursor is not None and not isinstance(next_cursor, str):
+        next_cursor = str(as_integer(next_cursor, pagination.at("nextCursor")))
+    return StelaShareLinkPage(
+        share_links=[_parse_share_link(item) for item in page.objects("items")],
+        next_cursor=next_cursor,
+        total_pages=pagination.integer("totalPages"),
+    )
+
+
+def _parse_share_link(item: Obj) -> StelaShareLink:
+    """Parse a Stela ShareLink; counts may be numbers or (from the lists) strings."""
+    return StelaShareLink(
+        id=item.integer("id"),
+        item_id=item.integer("itemId"),
+        item_type=item.string("itemType"),
+        token=item.string("token"),
+        permissions_level=item.string("permissionsLevel"),
+        access_restrictions=item.string("accessRestrictions"),
+        max_uses=item.optional_integer("maxUses"),
+        uses_expended=item.optional_integer("usesExpended"),
+        expires_at=item.optional_timestamp("expirationTimestamp"),
+        creator_account_id=item.obj("creatorAccount").integer("id"),
+        created_at=item.timestamp("createdAt"),
+        updated_at=item.timestamp("updatedAt"),
+    )
 
 
 def folder_query(folder_id: int) -> tuple[tuple[str, str], ...]:

@@ -76,6 +76,7 @@ def _undo_schema_4(connection: sqlite3.Connection) -> None:
     connection.execute("ALTER TABLE accounts DROP COLUMN sign_in_step")
     connection.execute("DROP INDEX ix_items_archive_nbr")
     connection.execute("DROP TABLE web_sessions")
+    connection.execute("ALTER TABLE share_links DROP COLUMN unrestricted")
 
 
 def test_a_schema_1_database_is_migrated_with_its_counters_filled(tmp_path: Path) -> None:
@@ -129,3 +130,24 @@ def test_a_schema_3_database_gains_record_descriptions(tmp_path: Path) -> None:
     backend.update_record(demo, record.id, description="kept")
     after = backend.get_record(demo, record.id, record.archive_id).description
     assert (before, after) == (None, "kept")
+
+
+def test_a_schema_3_database_gets_share_links_that_are_not_unrestricted(tmp_path: Path) -> None:
+    """Schema 3 had no `unrestricted`: its share links read as restricted after the migration to schema 4."""
+    backend = _backend(tmp_path)
+    demo = backend.authenticate(backend.mint_token(DEMO, None))
+    folder = backend.root_child(demo.default_archive_id or 1, "My Files")
+    shared = backend.create_folder(demo, display_name="shared", parent_folder_id=folder.id, fail_on_duplicate=True)
+    share = backend.generate_share_link(
+        demo, link_id=shared.link_id, max_uses=None, preview=None, default_access_role=None
+    )
+    path = tmp_path / "mock.sqlite3"
+    with closing(sqlite3.connect(path)) as connection, connection:
+        _undo_schema_4(connection)
+        connection.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    with _database(tmp_path) as database:
+        database.create_schema()
+    with closing(sqlite3.connect(path)) as connection:
+        version = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        flags = connection.execute("SELECT id, unrestricted FROM share_links").fetchall()
+    assert (version, flags) == (SCHEMA_VERSION, [(share.id, 0)])
