@@ -25,10 +25,9 @@ FRONT = Path(__file__).parent / "front"
 _NOT_FORWARDED = {"host", "content-length", "connection", "transfer-encoding", "keep-alive", "accept-encoding"}
 
 
-def _front_end(mock: str) -> Flask:
+def _front_end(upstream: httpx.Client) -> Flask:
     """The page's own server: its files, and `/api/*` forwarded to the mock byte for byte (cookies included)."""
     app = Flask("front")
-    upstream = httpx.Client(base_url=mock, timeout=30)
 
     @app.get("/")
     def index() -> Response:
@@ -56,7 +55,10 @@ def _front_end(mock: str) -> Flask:
 @pytest.fixture
 def front(live_server: str) -> Iterator[str]:
     """The page's origin: another port of the loopback address than the mock's."""
-    with serve_in_thread(_front_end(live_server), max_body=1024**2) as base_url:
+    with (
+        httpx.Client(base_url=live_server, timeout=30) as upstream,
+        serve_in_thread(_front_end(upstream), max_body=1024**2) as base_url,
+    ):
         yield base_url
 
 
