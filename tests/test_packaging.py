@@ -57,6 +57,7 @@ def test_wheel_installed_in_a_fresh_venv_serves_and_stubs_from_a_foreign_directo
         url = next(line.split()[4] for line in server.stdout if "is serving on" in line)
         served = httpx.get(f"{url}/openapi.json", timeout=10).json()
         control = httpx.get(f"{url}/_mock/openapi.json", timeout=10).json()
+        v1 = httpx.get(f"{url}/openapi-v1.json", timeout=10).json()
         dashboard = httpx.get(f"{url}/_mock/", timeout=10)
         stylesheet = httpx.get(f"{url}/_mock/static/dashboard.css", timeout=10)
         docs = httpx.get(f"{url}/_mock/docs/swagger-ui-bundle.js", timeout=10)
@@ -66,7 +67,10 @@ def test_wheel_installed_in_a_fresh_venv_serves_and_stubs_from_a_foreign_directo
         server.wait(timeout=15)
         if server.stdout is not None:
             server.stdout.close()
-    assert (probe[0], probe[1], served["openapi"]) == ("['Demo Archive', 'Family Archive']", "32 True", "3.1.0")
+    corpus = len(list((ROOT / "contracts" / "reality").rglob("*.json")))
+    assert (probe[0], probe[1], served["openapi"]) == ("['Demo Archive', 'Family Archive']", f"{corpus} True", "3.1.0")
+    # The v1 envelope's document comes with the wheel, bundled (the VOs it borrows copied in).
+    assert ("/api/auth/login" in v1["paths"], "AccountVO" in v1["components"]["schemas"]) == (True, True)
     # The control document, the dashboard's templates and files, Swagger UI and the scenarios come with the wheel.
     assert ("/_mock/reset" in control["paths"], "demo@example.com" in dashboard.text) == (True, True)
     assert (stylesheet.status_code, docs.status_code) == (200, 200)

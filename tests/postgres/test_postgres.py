@@ -246,5 +246,9 @@ def test_reset_on_postgres_truncates_and_restarts_ids(app: Flask) -> None:
         "/api/archive/getAllArchives",
         headers={"Authorization": f"Bearer {mint_token(app, 'demo@example.com')}", "Request-Version": "2"},
     ).get_json()
-    assert (shared.status_code, [a["accountId"] for a in accounts], demo.status_code) == (200, [1, 2, 3, 4, 5, 6], 200)
+    assert (shared.status_code, [a["accountId"] for a in accounts], demo.status_code) == (
+        200,
+        [1, 2, 3, 4, 5, 6, 7, 8],
+        200,
+    )
     assert [(a["archiveId"], a["fullName"]) for a in archives] == [(1, "Demo Archive"), (2, "Family Archive")]
