@@ -102,10 +102,12 @@ def dispatch() -> Response | None:
     found = ACTIONS.get(name)
     if found is None:
         detail = (
-            f"the mock does not serve the v1 call {name}; GET /_mock/docs/ lists what it serves "
+            f"the mock does not serve the v1 call {name}; /openapi-v1.json lists what it serves "
             "(for the v2 API send the header Request-Version: 2)"
         )
-        return _answer(404, [Result.failed(messages.UNKNOWN_ROUTE, detail)], csrf)
+        # 200 like any failure of the dialect: the web app crashes on other statuses (a TypeError in its catch
+        # blocks) instead of showing the message, and it calls many things the mock does not serve.
+        return _answer(200, [Result.failed(messages.UNKNOWN_ROUTE, detail) for _ in call.items], csrf)
 
     account: Account | None = None
     by_cookie = False

@@ -146,3 +146,17 @@ def notifications_since(call: Call) -> list[dict[str, Any]]:
     envelope.vo(call.item, "NotificationVO", required=False)
     call.caller()
     return []
+
+
+@action("tag/getTagsByArchive", "Tags retrieved")
+def tags(call: Call) -> list[dict[str, Any]]:
+    """The archive's tags: none, as the mock keeps no tags (the web app asks on every start)."""
+    call.caller()
+    return []
+
+
+@action("relation/getAll", "Relations retrieved")
+def relations(call: Call) -> list[dict[str, Any]]:
+    """The archive's relations: none, as the mock keeps none (the web app asks when the share dialog opens)."""
+    call.caller()
+    return []

@@ -321,9 +321,17 @@ def test_record_delete_removes_it(signed_in: WebApp, world: World) -> None:
     assert record["downloadName"] not in _names(signed_in, world.documents_link)
 
 
-def test_notifications_are_an_empty_success(signed_in: WebApp) -> None:
-    """notification/getMyNotifications answers no notifications, so the web app shows no error toast."""
-    assert signed_in.ok("notification/getMyNotifications") == []
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("notification/getMyNotifications", [{}]),
+        ("tag/getTagsByArchive", [{"ArchiveVO": {"archiveId": 1}}]),
+        ("relation/getAll", [{"RelationVO": {"archiveId": 1}}]),
+    ],
+)
+def test_what_the_mock_keeps_none_of_is_an_empty_success(signed_in: WebApp, path: str, data: Any) -> None:
+    """Notifications, tags and relations: empty lists, so the web app shows no error toast on every start."""
+    assert signed_in.ok(path, data) == []
 
 
 # ---------------------------------------------------------------------------------------------- MFA and e-mail steps
@@ -371,11 +379,11 @@ def test_a_body_that_is_no_request_vo_is_400(signed_in: WebApp, body: bytes) -> 
     assert failure(response) == (400, False, [messages.INVALID_REQUEST])
 
 
-def test_an_action_the_mock_does_not_serve_is_404(signed_in: WebApp) -> None:
-    """An unknown v1 action answers 404 error.api.not_found, naming where the served ones are listed."""
+def test_an_action_the_mock_does_not_serve_is_a_200_failure(signed_in: WebApp) -> None:
+    """An unknown v1 action answers 200 error.api.not_found (the web app shows it), naming where served ones are."""
     response = signed_in.call("folder/sort", [{}])
-    assert (failure(response), "/_mock/docs/" in response.get_json()["Results"][0]["detail"]) == (
-        (404, False, [messages.UNKNOWN_ROUTE]),
+    assert (failure(response), "/openapi-v1.json" in response.get_json()["Results"][0]["detail"]) == (
+        (200, False, [messages.UNKNOWN_ROUTE]),
         True,
     )
 
