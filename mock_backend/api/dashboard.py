@@ -160,6 +160,7 @@ def register(app: Flask) -> None:
             "app_name": "permanent-mock API docs",
             "urls": [
                 {"url": "/openapi.json", "name": "Permanent (the contract)"},
+                {"url": "/openapi-v1.json", "name": "Permanent v1 envelope (the web app)"},
                 {"url": "/_mock/openapi.json", "name": "permanent-mock control plane"},
             ],
         },
