@@ -89,7 +89,7 @@ class WebSessions:
                 raise SignInRefused(
                     messages.AUTH_TOKEN_MISMATCH, f"this step wants AuthVO.type {VERIFY_TYPES[session.pending]}"
                 )
-            if not secrets.compare_digest(code.encode(), VERIFICATION_CODE.encode()):
+            if not secrets.compare_digest(code.encode("utf-8", "surrogatepass"), VERIFICATION_CODE.encode()):
                 raise SignInRefused(messages.AUTH_TOKEN_MISMATCH, f"the mock's code is {VERIFICATION_CODE}")
             session = replace(session, pending=None)
             repo.save_web_session(session)

@@ -126,7 +126,8 @@ def dispatch() -> Response | None:
     if found.signed_in and account is None:
         # Only here is the answer 401: the web app then signs out and reloads (web-app http.service.ts).
         return _answer(401, [Result.failed(messages.NOT_LOGGED_IN, "sign in with auth/login first")], csrf)
-    if found.csrf and by_cookie and session is not None and not secrets.compare_digest(call.csrf or "", session.csrf):
+    sent = (call.csrf or "").encode("utf-8", "surrogatepass")  # bytes: compare_digest refuses non-ASCII str
+    if found.csrf and by_cookie and session is not None and not secrets.compare_digest(sent, session.csrf.encode()):
         # The token does not rotate per answer: the web app sends calls in parallel, each with the last token
         # it stored, so a rotating one would fail them (decision in README, "The web app's v1 calls").
         detail = "RequestVO.csrf must be the csrf of this session's last answer"

@@ -131,7 +131,7 @@ def test_logout_ends_the_session_for_good(signed_in: WebApp) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- CSRF
-@pytest.mark.parametrize("csrf", [None, "0" * 32, 42], ids=["missing", "stale", "not-a-string"])
+@pytest.mark.parametrize("csrf", [None, "0" * 32, 42, "é" * 32], ids=["missing", "stale", "not-a-string", "non-ascii"])
 def test_cookie_call_without_the_sessions_csrf_fails_and_changes_nothing(
     signed_in: WebApp, world: World, csrf: Any
 ) -> None:
