@@ -14,12 +14,14 @@ from contracts.sdk.errors import (
     HttpError,
     MethodNotAllowed,
     NotFound,
+    NotSignedIn,
     PayloadTooLarge,
     PermanentError,
     RangeNotSatisfiable,
     ServerError,
     Unauthorized,
     UnexpectedStatus,
+    V1Failure,
     ValidationError,
 )
 from contracts.sdk.models import (
@@ -29,10 +31,14 @@ from contracts.sdk.models import (
     File,
     Folder,
     FolderChildrenPage,
+    FolderView,
+    ItemResult,
     PresignedPost,
     ShareLink,
+    WebSignIn,
 )
 from contracts.sdk.transport import ExchangeHook
+from contracts.sdk.web import WebAppSession
 
 __all__ = [
     "STELA_PAGE_SIZE",
@@ -50,11 +56,14 @@ __all__ = [
     "Folder",
     "FolderChildrenPage",
     "FolderNotFound",
+    "FolderView",
     "Forbidden",
     "FusionAuth",
     "HttpError",
+    "ItemResult",
     "MethodNotAllowed",
     "NotFound",
+    "NotSignedIn",
     "PayloadTooLarge",
     "PermanentClient",
     "PermanentError",
@@ -67,5 +76,8 @@ __all__ = [
     "TokenManager",
     "Unauthorized",
     "UnexpectedStatus",
+    "V1Failure",
     "ValidationError",
+    "WebAppSession",
+    "WebSignIn",
 ]
