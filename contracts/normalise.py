@@ -75,6 +75,7 @@ SECRET_KEYS = frozenset(
         "X-Amz-Signature",
         "X-Amz-Credential",
         "X-Amz-Security-Token",
+        "csrf",  # the v1 envelope's per-session token, in every answer and echoed in every request
     }
 )
 #: Keys whose value is an e-mail address or login name (they differ between accounts and targets).

@@ -117,3 +117,39 @@ def operations(document: Mapping[str, Any]) -> dict[str, tuple[str, str, dict[st
             if isinstance(operation, dict) and "operationId" in operation:
                 found[str(operation["operationId"])] = (method.upper(), str(path), operation)
     return found
+
+
+def response_schema_pointer(document: Mapping[str, Any], path: str, method: str, status: int) -> str | None:
+    """The pointer of the JSON schema an operation documents for a status (following a `$ref`d response)."""
+    operation = document.get("paths", {}).get(path, {}).get(method.lower())
+    if not isinstance(operation, dict):
+        return None
+    responses = operation.get("responses", {})
+    key = str(status) if str(status) in responses else "default" if "default" in responses else None
+    if key is None:
+        return None
+    pointer = f"/paths/{escape_pointer_token(path)}/{method.lower()}/responses/{key}"
+    response = responses[key]
+    ref = response.get("$ref") if isinstance(response, dict) else None
+    if isinstance(ref, str) and ref.startswith("#/"):
+        pointer = ref[1:]
+        response = document
+        for token in pointer.strip("/").split("/"):
+            response = response[token.replace("~1", "/").replace("~0", "~")]
+    if not isinstance(response, dict) or "application/json" not in response.get("content", {}):
+        return None
+    return f"{pointer}/content/{escape_pointer_token('application/json')}/schema"
+
+
+def answer_errors(document: Mapping[str, Any], method: str, path: str, status: int, body: object) -> list[str]:
+    """Return one line per way an answer breaks its operation's documented response (empty when it conforms)."""
+    operation = document.get("paths", {}).get(path, {}).get(method.lower())
+    if not isinstance(operation, dict):
+        return [f"{method} {path}: not an operation of the document"]
+    pointer = response_schema_pointer(document, path, method, status)
+    if pointer is None:
+        return [f"{method} {path}: HTTP {status} is not a documented JSON answer"]
+    return [
+        f"{method} {path} HTTP {status}: {error.message[:200]} at {error.json_path}"
+        for error in validator_for(document, pointer).iter_errors(body)
+    ]
