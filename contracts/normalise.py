@@ -18,6 +18,7 @@ ID_KINDS: Mapping[str, str] = {
     "folder_linkId": "link",
     "folderLinkId": "link",
     "folderLinkIds": "link",
+    "pathAsFolder_linkId": "link",  # v1 breadcrumbs
     "parentFolderLinkId": "link",
     "parentFolder_linkId": "link",
     "nextCursor": "link",
@@ -50,6 +51,7 @@ TOKEN_KINDS: Mapping[str, str] = {
     "archiveNbr": "archiveNbr",
     "archiveNumber": "archiveNbr",
     "parentArchiveNbr": "archiveNbr",
+    "pathAsArchiveNbr": "archiveNbr",
     "archiveNumbers": "archiveNbr",
     "archiveArchiveNumber": "archiveNbr",
     "parentFolderArchiveNumber": "archiveNbr",
@@ -91,6 +93,8 @@ EPOCH_KEYS = frozenset(
         "passwordLastUpdateInstant",
     }
 )
+#: Keys holding a figure of the whole account that everything stored before changes (a real account's too).
+ACCOUNT_FIGURE_KEYS = frozenset({"spaceLeft"})
 #: Keys holding a human sentence: numbers in it (usually ids) become `<n>`.
 SENTENCE_KEYS = frozenset({"detail", "error_description"})
 #: Query parameters of signed URLs that change on every signing.
@@ -208,6 +212,8 @@ class Normaliser:
             return "<jwt>" if isinstance(value, str) and _JWT.fullmatch(value) else "<secret>"
         if key in EPOCH_KEYS:
             return "<epoch>"
+        if key in ACCOUNT_FIGURE_KEYS and isinstance(value, int | float):
+            return "<figure>"
         if isinstance(value, int | float):
             return value
         if key in EMAIL_KEYS:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from contracts.sdk import Folder, NotSignedIn, PermanentClient, V1Failure, WebAppSession
+from contracts.sdk import Folder, NotSignedIn, V1Failure, WebAppSession
 from contracts.suite.support import Names, Wire, upload, v1_answer_problems
 from contracts.targets import Target
 
@@ -64,7 +64,6 @@ def test_core_flow_signs_in_browses_edits_and_signs_out(
     v1_document: dict[str, Any],
     web: WebAppSession,
     credentials: tuple[str, str],
-    client: PermanentClient,
     workdir: Folder,
     names: Names,
 ) -> None:
@@ -86,7 +85,8 @@ def test_core_flow_signs_in_browses_edits_and_signs_out(
     kept, moving, doomed = (r.unwrap() for r in web.create_folders(workdir.id, [names.new(n) for n in "abc"]))
     renamed = web.rename_folder(kept.id, kept.file_system_id, names.new("renamed"))
     moved = web.move_folder(moving.file_system_id, renamed.file_system_id, folder_id=moving.id)
-    record = upload(client, b"web app", names.new("note.txt"), workdir.id, content_type="text/plain")
+    with target.client() as unrecorded:  # the record is the scenario's material, not part of the flow
+        record = upload(unrecorded, b"web app", names.new("note.txt"), workdir.id, content_type="text/plain")
     copied = web.copy_record(record.file_system_id, moved.file_system_id, record_id=record.id)
     assert copied.archive_nbr is not None
     assert web.record_by_nbr(copied.archive_nbr).files, "the copy is readable with its files"
