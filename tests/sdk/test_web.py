@@ -19,6 +19,7 @@ from contracts.sdk import (
     ValidationError,
     WebAppSession,
 )
+from contracts.sdk.web import MFA as MFA_STEP
 from contracts.sdk.wire import envelope
 from mock_backend import Settings, create_app
 from mock_backend.domain import messages
@@ -286,3 +287,25 @@ def test_requests_are_v1_envelopes_without_request_version() -> None:
 
 def _my_files_link(session: WebAppSession) -> int:
     return next(f for f in session.root().folders if f.name == "My Files").file_system_id
+
+
+def test_a_sign_in_step_is_a_v1_failure_with_params_then_verify_signs_in() -> None:
+    """With MFA due, login raises warning.auth.mfaToken with its parameter; verify with the code signs in."""
+    from mock_backend.domain.sessions import VERIFICATION_CODE
+    from mock_backend.testing import backend_of
+
+    app = create_app(Settings())
+    backend = backend_of(app)
+    backend.web.set_step(backend.authenticate(mint_token(app, DEMO_EMAIL)).id, "mfa")
+    with WebAppSession.for_wsgi(app) as web:
+        with pytest.raises(V1Failure) as caught:
+            web.login(DEMO_EMAIL, DEMO_PASSWORD)
+        pending = web.logged_in()
+        signed = web.verify(VERIFICATION_CODE, MFA_STEP)
+        assert (caught.value.message_key, caught.value.params, pending, bool(signed.token), web.logged_in()) == (
+            messages.MFA_REQUIRED,
+            ("email",),
+            False,
+            True,
+            True,
+        )
