@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from contracts.sdk.wire.envelope import is_v1
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -171,6 +173,77 @@ def duplicates_not_suffixed(app: WSGIApplication) -> WSGIApplication:
             node["downloadName"] = _DUPLICATE_SUFFIX.sub("", value)
 
     return json_rewriter(app, lambda path: path.startswith("/api/"), lambda doc: walk(doc, visit))
+
+
+class V1Rewriter:
+    """A middleware that rewrites only the answers of v1 calls (POST /api/… without `Request-Version: 2`)."""
+
+    def __init__(self, app: WSGIApplication, rewrite: Callable[[str, str, Headers, bytes], tuple[str, Headers, bytes]]):
+        self.app = app
+        self.rewriting = ResponseRewriter(app, rewrite)
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """Rewrite a v1 call's answer; pass every other request through untouched."""
+        method, path = str(environ.get("REQUEST_METHOD", "")), str(environ.get("PATH_INFO", ""))
+        if is_v1(method, path, environ.get("HTTP_REQUEST_VERSION")):
+            return self.rewriting(environ, start_response)
+        return self.app(environ, start_response)
+
+
+def _v1_json(
+    change: Callable[[str, dict[str, object]], str],
+) -> Callable[[str, str, Headers, bytes], tuple[str, Headers, bytes]]:
+    """A v1 rewrite over the decoded ResponseVO: `change(status, answer)` edits it in place and returns the status."""
+
+    def rewrite(path: str, status: str, headers: Headers, body: bytes) -> tuple[str, Headers, bytes]:
+        try:
+            answer = json.loads(body)
+        except ValueError:
+            return status, headers, body
+        if not isinstance(answer, dict):
+            return status, headers, body
+        new_status = change(status, answer)
+        return new_status, headers, json.dumps(answer, separators=(",", ":")).encode()
+
+    return rewrite
+
+
+def v1_failure_as_client_error(app: WSGIApplication) -> WSGIApplication:
+    """(i) A v1 business failure (HTTP 200, `isSuccessful: false`) is answered 400, as the v2 API would."""
+
+    def change(status: str, answer: dict[str, object]) -> str:
+        return "400 BAD REQUEST" if status.startswith("200") and answer.get("isSuccessful") is False else status
+
+    return V1Rewriter(app, _v1_json(change))
+
+
+def v1_without_csrf(app: WSGIApplication) -> WSGIApplication:
+    """(j) v1 answers carry no `csrf` (the web app then sends `csrf: null` and every cookie call fails)."""
+
+    def change(status: str, answer: dict[str, object]) -> str:
+        answer.pop("csrf", None)
+        return status
+
+    return V1Rewriter(app, _v1_json(change))
+
+
+def v1_bare_vos(app: WSGIApplication) -> WSGIApplication:
+    """(k) `Results[i].data` holds a lone VO bare (`{folderId, …}`) instead of keyed by class (`{FolderVO: {…}}`)."""
+
+    def change(status: str, answer: dict[str, object]) -> str:
+        results = answer.get("Results")
+        for result in results if isinstance(results, list) else []:
+            data = result.get("data") if isinstance(result, dict) else None
+            if isinstance(data, list):
+                result["data"] = [
+                    next(iter(element.values()))
+                    if isinstance(element, dict) and len(element) == 1 and next(iter(element)).endswith("VO")
+                    else element
+                    for element in data
+                ]
+        return status
+
+    return V1Rewriter(app, _v1_json(change))
 
 
 # --------------------------------------------------------------------------- real behaviours (must be accepted)
@@ -357,6 +430,24 @@ MUTANTS: tuple[Mutant, ...] = (
         "(h) 500 instead of 400 on a malformed JSON body",
         server_error_on_malformed_json,
         expected_drift=frozenset({("status_change", "status")}),
+    ),
+    Mutant(
+        "v1-failure-as-400",
+        "(i) a v1 business failure answered HTTP 400 instead of 200 with isSuccessful false",
+        v1_failure_as_client_error,
+        expected_drift=frozenset({("status_change", "status")}),
+    ),
+    Mutant(
+        "v1-no-csrf",
+        "(j) v1 answers without csrf",
+        v1_without_csrf,
+        expected_drift=frozenset({("missing_field", "$.csrf")}),
+    ),
+    Mutant(
+        "v1-bare-vo",
+        "(k) v1 Results data hold a lone VO bare, without its VO-name key",
+        v1_bare_vos,
+        expected_drift=frozenset({("missing_field", "$.Results[].data[].*"), ("extra_field", "$.Results[].data[].*")}),
     ),
     Mutant(
         "real-cdn-urls",

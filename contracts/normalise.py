@@ -18,6 +18,7 @@ ID_KINDS: Mapping[str, str] = {
     "folder_linkId": "link",
     "folderLinkId": "link",
     "folderLinkIds": "link",
+    "pathAsFolder_linkId": "link",  # v1 breadcrumbs
     "parentFolderLinkId": "link",
     "parentFolder_linkId": "link",
     "nextCursor": "link",
@@ -55,6 +56,7 @@ TOKEN_KINDS: Mapping[str, str] = {
     "archiveNbr": "archiveNbr",
     "archiveNumber": "archiveNbr",
     "parentArchiveNbr": "archiveNbr",
+    "pathAsArchiveNbr": "archiveNbr",
     "archiveNumbers": "archiveNbr",
     "archiveArchiveNumber": "archiveNbr",
     "parentFolderArchiveNumber": "archiveNbr",
@@ -80,6 +82,7 @@ SECRET_KEYS = frozenset(
         "X-Amz-Signature",
         "X-Amz-Credential",
         "X-Amz-Security-Token",
+        "csrf",  # the v1 envelope's per-session token, in every answer and echoed in every request
     }
 )
 #: Keys whose value is an e-mail address or login name (they differ between accounts and targets).
@@ -95,6 +98,8 @@ EPOCH_KEYS = frozenset(
         "passwordLastUpdateInstant",
     }
 )
+#: Keys holding a figure of the whole account that everything stored before changes (a real account's too).
+ACCOUNT_FIGURE_KEYS = frozenset({"spaceLeft"})
 #: Keys holding a human sentence: numbers in it (usually ids) become `<n>`.
 SENTENCE_KEYS = frozenset({"detail", "error_description"})
 #: Query parameters of signed URLs that change on every signing.
@@ -214,6 +219,8 @@ class Normaliser:
             return "<jwt>" if isinstance(value, str) and _JWT.fullmatch(value) else "<secret>"
         if key in EPOCH_KEYS:
             return "<epoch>"
+        if key in ACCOUNT_FIGURE_KEYS and isinstance(value, int | float):
+            return "<figure>"
         if isinstance(value, int | float):
             return value
         if key in EMAIL_KEYS:

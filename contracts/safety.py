@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 import httpx
 
 from contracts.sdk.ratelimit import RateLimiter
+from contracts.sdk.wire.envelope import is_v1
 
 NAME_PREFIX = "contract-"
 MAX_ID = 2**63 - 1
@@ -120,6 +121,88 @@ READ_ROUTES = frozenset(
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+@dataclass(frozen=True)
+class V1Field:
+    """An id a v1 item names in one of its VOs, the id set it must belong to, and its requirement group.
+
+    Every field present must be in its set; of the fields sharing a `group`, at least one must be present
+    (a field with no group is optional).
+    """
+
+    vo: str
+    name: str
+    id_set: str
+    group: str | None = None
+
+
+def _moved(vo: str, id_name: str, id_set: str) -> tuple[V1Field, ...]:
+    return (
+        V1Field(vo, "folder_linkId", "links", "source"),
+        V1Field(vo, id_name, id_set),
+        V1Field("FolderDestVO", "folder_linkId", "links", "destination"),
+    )
+
+
+#: The v1 writes of the web app (path below the API base): where each item names its target (openapi/v1.yaml).
+#: Copies read their source, but it must be in the sandbox too: nothing outside it is touched, even by a read
+#: that a server could get wrong.
+V1_WRITE_RULES: dict[str, tuple[V1Field, ...]] = {
+    "/folder/post": (
+        V1Field("FolderVO", "parentFolderId", "parents", "parent"),
+        V1Field("FolderVO", "parentFolder_linkId", "links", "parent"),
+    ),
+    "/folder/update": (
+        V1Field("FolderVO", "folderId", "folders", "folder"),
+        V1Field("FolderVO", "folder_linkId", "links"),
+    ),
+    "/folder/move": _moved("FolderVO", "folderId", "folders"),
+    "/folder/copy": _moved("FolderVO", "folderId", "folders"),
+    "/record/move": _moved("RecordVO", "recordId", "records"),
+    "/record/copy": _moved("RecordVO", "recordId", "records"),
+    "/folder/delete": (
+        V1Field("FolderVO", "folderId", "folders", "folder"),
+        V1Field("FolderVO", "folder_linkId", "links"),
+    ),
+    "/record/delete": (
+        V1Field("RecordVO", "recordId", "records", "record"),
+        V1Field("RecordVO", "folder_linkId", "links"),
+    ),
+    "/record/getPresignedUrl": (
+        V1Field("RecordVO", "parentFolderId", "parents", "parent"),
+        V1Field("RecordVO", "parentFolder_linkId", "links"),
+    ),
+}
+#: v1 calls that change nothing in an archive: sign-in and the session (its current archive), and reads.
+V1_READ_ROUTES = frozenset(
+    {
+        "/auth/login",
+        "/auth/verify",
+        "/auth/loggedIn",
+        "/auth/logout",
+        "/account/get",
+        "/archive/get",
+        "/archive/getAllArchives",
+        "/archive/change",
+        "/folder/getRoot",
+        "/folder/navigateLean",
+        "/folder/navigateMin",
+        "/record/get",
+        "/notification/getMyNotifications",
+        "/notification/getMyNotificationsSince",
+    }
+)
+#: What a successful v1 write answers per item, and what the guard learns from it.
+_V1_LEARNS: dict[str, tuple[str, str]] = {
+    "/folder/post": ("FolderVO", "folder"),
+    "/folder/copy": ("FolderVO", "folder"),
+    "/record/copy": ("RecordVO", "record"),
+}
+_V1_DELETES: dict[str, tuple[str, str, str]] = {
+    "/folder/delete": ("FolderVO", "folderId", "folder"),
+    "/record/delete": ("RecordVO", "recordId", "record"),
+}
+
+
 @dataclass
 class WriteGuard:
     """Track what the run created below the test folder; refuse (when enforcing) writes anywhere else."""
@@ -160,6 +243,9 @@ class WriteGuard:
         """
         if not self.enforce or request.method in READ_METHODS:
             return
+        path = self._api_path(request)
+        if path is not None and self._is_v1(request, path) and path in V1_READ_ROUTES:
+            return  # the v1 reads are POSTs (READ_ROUTES below holds v2 paths a wrong method may probe)
         stela_path = self._stela_path(request)
         if stela_path is not None:
             self._check_stela(request, stela_path)
@@ -169,6 +255,11 @@ class WriteGuard:
             return  # FusionAuth, the upload target, downloads; or a wrong method on a read route
         if path == "/_mock/account" and self.allow_mock_routes:
             return
+        items = _v1_items(request) if self._is_v1(request, path) else None
+        if items is not None:
+            self._check_v1(path, items)
+            return
+        # Not an envelope (v2, or a v1-dialect call without RequestVO): check what a v2 reading would name.
         rule = WRITE_RULES.get((request.method, path))
         if rule is None:
             raise UnsafeRequest(f"refusing {request.method} {path}: not a write the suite may make on this target")
@@ -214,11 +305,52 @@ class WriteGuard:
                     f"refusing {request.method} Stela {path} naming {value!r}: not something this run created"
                 )
 
+    @staticmethod
+    def _is_v1(request: httpx.Request, path: str) -> bool:
+        """Tell whether a PHP request speaks the web app's v1 envelope (see `envelope.is_v1`)."""
+        return is_v1(request.method, "/api" + path, request.headers.get("Request-Version"))
+
+    def _check_v1(self, path: str, items: list[dict[str, object]]) -> None:
+        """Refuse a v1 write unless every id every item names is the run's own; refuse unknown v1 calls.
+
+        Raises:
+            UnsafeRequest: the call is not a known v1 write, or an item names something outside the sandbox
+                (or names nothing the guard can check).
+        """
+        rule = V1_WRITE_RULES.get(path)
+        if rule is None:
+            raise UnsafeRequest(f"refusing v1 POST {path}: not a v1 call the suite may make on this target")
+        if not items:
+            raise UnsafeRequest(f"refusing v1 POST {path}: RequestVO.data holds something other than items")
+        for index, item in enumerate(items):
+            present: set[str] = set()
+            for spec in rule:
+                vo = item.get(spec.vo)
+                if not isinstance(vo, dict) or spec.name not in vo:
+                    continue
+                target = id_candidate(vo[spec.name])
+                if target is None or target not in self.ids(spec.id_set):
+                    raise UnsafeRequest(
+                        f"refusing v1 POST {path}: item {index} names {spec.vo}.{spec.name}={vo[spec.name]!r}, "
+                        "which is not the test folder or something this run created there"
+                    )
+                if spec.group is not None:
+                    present.add(spec.group)
+            missing = sorted({spec.group for spec in rule if spec.group is not None} - present)
+            if missing:
+                fields = [f"{spec.vo}.{spec.name}" for spec in rule if spec.group in missing]
+                raise UnsafeRequest(
+                    f"refusing v1 POST {path}: item {index} names none of {', '.join(fields)}, "
+                    "so the guard cannot prove its target is in the sandbox"
+                )
+
     def wants_answer(self, request: httpx.Request) -> bool:
         """Tell whether `observe` needs this request's answer (a write the guard knows)."""
         if request.method == "POST" and self._stela_path(request) == _STELA_SHARE_LINKS:
             return True
         path = self._api_path(request)
+        if path is not None and self._is_v1(request, path) and path in V1_WRITE_RULES:
+            return True
         return path is not None and (request.method, path) in WRITE_RULES
 
     def observe(self, request: httpx.Request, status: int, content: bytes) -> None:
@@ -227,6 +359,10 @@ class WriteGuard:
             self._learn_stela_share(status, content)
             return
         path = self._api_path(request)
+        if path is not None and self._is_v1(request, path) and _v1_items(request) is not None:
+            if 200 <= status <= 299:
+                self._observe_v1(request, path, content)
+            return
         rule = WRITE_RULES.get((request.method, path or ""))
         if rule is None or not 200 <= status <= 299:
             return
@@ -248,6 +384,34 @@ class WriteGuard:
             self._learn("record", answer.get("recordId"), answer.get("folder_linkId"), target)
         elif path == "/share/generateShareLink":
             self._learn("share", answer.get("shareby_urlId"), answer.get("folder_linkId"), None)
+
+    def _observe_v1(self, request: httpx.Request, path: str, content: bytes) -> None:
+        """Learn from a v1 answer, item by item: what folder/post and the copies created, what the deletes removed."""
+        items = _v1_items(request) or []
+        try:
+            answer = json.loads(content)
+        except ValueError:
+            return
+        results = answer.get("Results") if isinstance(answer, dict) else None
+        if not isinstance(results, list):
+            return
+        for item, result in zip(items, results, strict=False):
+            if not isinstance(result, dict) or result.get("status") is not True:
+                continue
+            if path in _V1_DELETES:
+                vo_name, id_name, kind = _V1_DELETES[path]
+                vo = item.get(vo_name)
+                target = id_candidate(vo.get(id_name)) if isinstance(vo, dict) else None
+                if target is not None:
+                    self.deleted.add((kind, target))
+            elif path in _V1_LEARNS:
+                vo_name, kind = _V1_LEARNS[path]
+                for element in result.get("data") or []:
+                    made = element.get(vo_name) if isinstance(element, dict) else None
+                    if isinstance(made, dict):
+                        raw_id = made.get("folderId" if kind == "folder" else "recordId")
+                        parent = id_candidate(made.get("parentFolderId"))
+                        self._learn(kind, raw_id, made.get("folder_linkId"), parent)
 
     def _learn_stela_share(self, status: int, content: bytes) -> None:
         """Allow writes to a link Stela made on one of the run's items (`{"data": {id, itemId, itemType}}`)."""
@@ -306,6 +470,25 @@ def _values_at(request: httpx.Request, rule: WriteRule) -> list[object]:
     if not isinstance(body, dict) or rule.name not in body:
         return []
     return [body[rule.name]]
+
+
+def _v1_items(request: httpx.Request) -> list[dict[str, object]] | None:
+    """The items of a v1 body; None when it holds no RequestVO, [] when its data is not items."""
+    try:
+        body = json.loads(request.content)
+    except (ValueError, httpx.RequestNotRead):
+        return None
+    envelope = body.get("RequestVO") if isinstance(body, dict) else None
+    if not isinstance(envelope, dict):
+        return None
+    data = envelope.get("data", [])
+    if isinstance(data, dict):
+        data = [data]
+    if data is None or data == []:
+        return [{}]  # one empty item: names nothing, so every required field is missing
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        return []
+    return data
 
 
 class GuardedTransport(httpx.BaseTransport):

@@ -10,7 +10,6 @@ drift and nothing else (apart from what scenarios that stopped early did not rec
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import os
 import subprocess
@@ -192,7 +191,7 @@ def check_drift(
     stopped = failed_scenarios(mutated)
 
     def expected(item: drift.DriftItem) -> bool:
-        return any(item.kind == kind and fnmatch.fnmatchcase(item.path, path) for kind, path in mutant.expected_drift)
+        return any(item.kind == kind and drift.glob_match(item.path, path) for kind, path in mutant.expected_drift)
 
     def consequence(item: drift.DriftItem) -> bool:
         return item.kind in CONSEQUENCES and set(item.scenarios) <= stopped
@@ -201,7 +200,7 @@ def check_drift(
     missing = [
         (kind, path)
         for kind, path in sorted(mutant.expected_drift)
-        if not any(item.kind == kind and fnmatch.fnmatchcase(item.path, path) for item in items)
+        if not any(item.kind == kind and drift.glob_match(item.path, path) for item in items)
     ]
     return items, unexpected, missing
 

@@ -129,3 +129,58 @@ def operations(document: Mapping[str, Any]) -> dict[str, tuple[str, str, dict[st
             if isinstance(operation, dict) and "operationId" in operation:
                 found[str(operation["operationId"])] = (method.upper(), str(path), operation)
     return found
+
+
+def response_schema_pointer(document: Mapping[str, Any], path: str, method: str, status: int) -> str | None:
+    """The pointer of the JSON schema an operation documents for a status (following a `$ref`d response)."""
+    operation = document.get("paths", {}).get(path, {}).get(method.lower())
+    if not isinstance(operation, dict):
+        return None
+    responses = operation.get("responses", {})
+    key = str(status) if str(status) in responses else "default" if "default" in responses else None
+    if key is None:
+        return None
+    pointer = f"/paths/{escape_pointer_token(path)}/{method.lower()}/responses/{key}"
+    response = responses[key]
+    ref = response.get("$ref") if isinstance(response, dict) else None
+    if isinstance(ref, str) and ref.startswith("#/"):
+        pointer = ref[1:]
+        response = document
+        for token in pointer.strip("/").split("/"):
+            response = response[token.replace("~1", "/").replace("~0", "~")]
+    if not isinstance(response, dict) or "application/json" not in response.get("content", {}):
+        return None
+    return f"{pointer}/content/{escape_pointer_token('application/json')}/schema"
+
+
+def answer_errors(document: Mapping[str, Any], method: str, path: str, status: int, body: object) -> list[str]:
+    """Return one line per way an answer breaks its operation's documented response (empty when it conforms)."""
+    operation = document.get("paths", {}).get(path, {}).get(method.lower())
+    if not isinstance(operation, dict):
+        return [f"{method} {path}: not an operation of the document"]
+    pointer = response_schema_pointer(document, path, method, status)
+    if pointer is None:
+        return [f"{method} {path}: HTTP {status} is not a documented JSON answer"]
+    return [
+        f"{method} {path} HTTP {status}: {error.message[:200]} at {error.json_path}"
+        for error in validator_for(document, pointer).iter_errors(body)
+    ]
+
+
+def v1_dialect_errors(document: Mapping[str, Any], path: str, status: int, body: object) -> list[str]:
+    """Check an answer to a POST sent in the v1 dialect (no `Request-Version: 2`) against the v1 document.
+
+    A path the v1 document lists is held to its operation; any other path is an action the envelope does not
+    serve, which must be refused with a failed ResponseVO: 404, or 400 when the body is no RequestVO either
+    (the body is read first) — never a 5xx, never a v2 body.
+    """
+    if status >= 500:
+        return [f"POST {path} (v1): HTTP {status} is a server error"]
+    if isinstance(document.get("paths", {}).get(path), dict):
+        return answer_errors(document, "POST", path, status, body)
+    if status not in (400, 404):
+        return [f"POST {path} (v1): an action the envelope does not serve must answer 404 (or 400), got {status}"]
+    return [
+        f"POST {path} (v1) HTTP {status}: {error.message[:200]} at {error.json_path}"
+        for error in validator_for(document, "/components/schemas/FailedResponseVO").iter_errors(body)
+    ]

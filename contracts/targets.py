@@ -34,7 +34,7 @@ import httpx
 
 from contracts import mutants
 from contracts.safety import GuardedTransport, WriteGuard, new_run_id
-from contracts.sdk import PermanentClient
+from contracts.sdk import PermanentClient, WebAppSession
 from contracts.sdk.ratelimit import RateLimiter
 from contracts.sdk.transport import ExchangeHook
 from mock_backend import spec
@@ -126,6 +126,7 @@ class Target:
     guard: WriteGuard = field(init=False)
     _limiter: RateLimiter | None = field(init=False, default=None)
     _sessions: dict[str, PermanentClient] = field(init=False, default_factory=dict)
+    _v1_document: dict[str, Any] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.guard = WriteGuard(
@@ -179,6 +180,25 @@ class Target:
             timeout=60.0,
             on_exchange=on_exchange,
         )
+
+    def web(self, *, on_exchange: ExchangeHook | None = None) -> WebAppSession:
+        """A WebAppSession (the web app's v1 envelope) that has not signed in, behind the guard and rate limit."""
+        return WebAppSession(self.api_url, transport=self.transport(), timeout=60.0, on_exchange=on_exchange)
+
+    def v1_document(self) -> dict[str, Any]:
+        """The v1 envelope's OpenAPI document: the target's `/openapi-v1.json`, else the bundled openapi/v1.yaml."""
+        if self._v1_document is None:
+            document: object = None
+            with self.http() as raw:
+                try:
+                    served = raw.get(self.origin + "/openapi-v1.json")
+                    document = served.json() if served.status_code == 200 else None
+                except (httpx.HTTPError, ValueError):
+                    document = None
+            if not isinstance(document, dict) or "openapi" not in document:
+                document = spec.load_v1()
+            self._v1_document = cast("dict[str, Any]", document)
+        return self._v1_document
 
     def has_account(self, who: str) -> bool:
         """Tell whether credentials for an account are configured."""

@@ -14,12 +14,14 @@ from contracts.sdk.errors import (
     HttpError,
     MethodNotAllowed,
     NotFound,
+    NotSignedIn,
     PayloadTooLarge,
     PermanentError,
     RangeNotSatisfiable,
     ServerError,
     Unauthorized,
     UnexpectedStatus,
+    V1Failure,
     ValidationError,
 )
 from contracts.sdk.models import (
@@ -29,12 +31,16 @@ from contracts.sdk.models import (
     File,
     Folder,
     FolderChildrenPage,
+    FolderView,
+    ItemResult,
     PresignedPost,
     ShareLink,
     StelaShareLink,
     StelaShareLinkPage,
+    WebSignIn,
 )
 from contracts.sdk.transport import ExchangeHook
+from contracts.sdk.web import WebAppSession
 
 __all__ = [
     "STELA_PAGE_SIZE",
@@ -52,11 +58,14 @@ __all__ = [
     "Folder",
     "FolderChildrenPage",
     "FolderNotFound",
+    "FolderView",
     "Forbidden",
     "FusionAuth",
     "HttpError",
+    "ItemResult",
     "MethodNotAllowed",
     "NotFound",
+    "NotSignedIn",
     "PayloadTooLarge",
     "PermanentClient",
     "PermanentError",
@@ -71,5 +80,8 @@ __all__ = [
     "TokenManager",
     "Unauthorized",
     "UnexpectedStatus",
+    "V1Failure",
     "ValidationError",
+    "WebAppSession",
+    "WebSignIn",
 ]

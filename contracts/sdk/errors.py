@@ -4,6 +4,7 @@
      ├── HttpError                  non-2xx answer: .status, .message_key, .detail, .response
      │    ├── BadRequest            400
      │    ├── Unauthorized          401
+     │    │    └── NotSignedIn      401 from a v1 call: no signed-in session or bearer (.message_key from Results)
      │    ├── Forbidden             403
      │    ├── NotFound              404
      │    ├── MethodNotAllowed      405
@@ -14,6 +15,8 @@
      │    └── UnexpectedStatus      any other status (302, 418, 429, ...) or a success code the
      │                              call does not accept (e.g. 204 for a download)
      ├── ValidationError            2xx whose body is not the expected shape: .path, .response
+     ├── V1Failure                  a v1 item refused with HTTP 200 and isSuccessful false: .message_key,
+     │                              .params, .detail, .index, .response
      ├── FolderNotFound             Stela answered {"items": []} for a folder id: .folder_id
      └── AuthError                  FusionAuth refused a login or a token refresh: .status, .error
 
@@ -67,6 +70,10 @@ class Unauthorized(HttpError):
     """401: missing, invalid or expired bearer token."""
 
 
+class NotSignedIn(Unauthorized):
+    """401 from a v1 call: it needs a signed-in session (or a bearer) and has none (the web app then signs out)."""
+
+
 class Forbidden(HttpError):
     """403: authenticated but not allowed, or a tampered/expired signed URL."""
 
@@ -106,6 +113,35 @@ class ValidationError(PermanentError):
         super().__init__(f"{path}: {message}" if path else message, response)
         self.path = path
         self.reason = message
+
+
+class V1Failure(PermanentError):
+    """A v1 item the server refused as a business failure: HTTP 200, `isSuccessful: false`, the key first.
+
+    `index` is the item's place in the batch; `params` are the message's elements after the key
+    (`["warning.auth.mfaToken", "email"]` gives `("email",)`); `detail` is the mock's sentence, if any.
+    """
+
+    response: httpx.Response
+
+    def __init__(
+        self,
+        message_key: str,
+        params: tuple[str, ...],
+        detail: str | None,
+        response: httpx.Response,
+        index: int = 0,
+    ) -> None:
+        text = f"v1 item {index} failed: {message_key}"
+        if params:
+            text += f" {list(params)}"
+        if detail:
+            text += f": {detail}"
+        super().__init__(text, response)
+        self.message_key = message_key
+        self.params = params
+        self.detail = detail
+        self.index = index
 
 
 class FolderNotFound(PermanentError):

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from contracts.sdk.enums import AccessRole, DerivativeType, RecordType, Status
+
+if TYPE_CHECKING:
+    from contracts.sdk.errors import V1Failure
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +64,8 @@ class ArchiveRecord:
     files: list[File]
     created_at: datetime
     updated_at: datetime
+    #: The record's archive number (`0001-000a`), the web app's deep link; None where the answer has none (Stela).
+    archive_nbr: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,3 +151,46 @@ class StelaShareLinkPage:
     share_links: list[StelaShareLink]
     next_cursor: str | None
     total_pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class WebSignIn:
+    """What a v1 sign-in (auth/login, auth/verify) answers: the account, its archive, and the bearer for v2."""
+
+    account: Account
+    archive: Archive | None
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
+class FolderView:
+    """A folder as navigateLean / navigateMin show it: lean children, the caller's role, and the breadcrumbs."""
+
+    folder: Folder
+    access_role: AccessRole | None
+    path_link_ids: list[int]
+    path_names: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult(Generic[T]):
+    """The outcome of one item of a v1 batch: its value, or the failure the server answered for it."""
+
+    value: T | None
+    failure: V1Failure | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the item succeeded."""
+        return self.failure is None
+
+    def unwrap(self) -> T:
+        """Return the value.
+
+        Raises:
+            V1Failure: the item failed.
+        """
+        if self.failure is not None:
+            raise self.failure
+        assert self.value is not None  # an item without failure has its value
+        return self.value

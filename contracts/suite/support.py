@@ -10,10 +10,12 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
+from contracts import specs
 from contracts.normalise import JsonValue
 from contracts.safety import run_prefix
 from contracts.sdk import ArchiveRecord, HttpError, PermanentClient
 from contracts.sdk.transport import ExchangeHook
+from contracts.sdk.wire.envelope import is_v1
 from contracts.targets import Target
 
 T = TypeVar("T")
@@ -176,3 +178,29 @@ class Wire:
     def last_json(self, operation: str) -> Any:
         """The decoded body of the last answer of an operation."""
         return json_of(self.last(operation))
+
+
+def v1_answer_problems(document: dict[str, Any], api_url: str, wire: Wire) -> list[str]:
+    """Check every v1 answer of a scenario against the v1 document (v2 and other calls are left to their layers).
+
+    The document's paths are `/api/<ctl>/<action>`; a target's PHP base may sit elsewhere, so the path below
+    the base decides, and the dialect rule is `envelope.is_v1` on it.
+    """
+    base = httpx.URL(api_url.rstrip("/") + "/")
+    problems: list[str] = []
+    for request, response, operation in wire.exchanges:
+        url = str(request.url.copy_with(query=None, fragment=None))
+        if not url.startswith(str(base)):
+            continue
+        path = "/api/" + url.removeprefix(str(base))
+        if not is_v1(request.method, path, request.headers.get("Request-Version")):
+            continue
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            problems.append(f"{operation}: HTTP {response.status_code} answered no JSON: {response.text[:120]!r}")
+            continue
+        problems += [
+            f"{operation}: {line}" for line in specs.answer_errors(document, "POST", path, response.status_code, body)
+        ]
+    return problems

@@ -42,11 +42,11 @@ FOLDER_VO = {
 }
 
 
-def test_catalogue_covers_the_eight_drifts_and_five_real_behaviours() -> None:
-    """The catalogue holds the drifts (a)–(h) and the real behaviours (r1)–(r5), each with the drift it must cause."""
+def test_catalogue_covers_the_eleven_drifts_and_five_real_behaviours() -> None:
+    """The catalogue holds the drifts (a)–(k) and the real behaviours (r1)–(r5), each with the drift it must cause."""
     drifts = [m.description[:3] for m in mutants.MUTANTS if not m.real]
     real = [m.description[:4] for m in mutants.MUTANTS if m.real]
-    assert (drifts, real) == ([f"({c})" for c in "abcdefgh"], [f"(r{n})" for n in range(1, 6)])
+    assert (drifts, real) == ([f"({c})" for c in "abcdefghijk"], [f"(r{n})" for n in range(1, 6)])
     assert all(m.expected_drift for m in mutants.MUTANTS), "every mutant states its expected drift"
     assert all(m.middleware or m.quirks for m in mutants.MUTANTS), "every mutant changes something"
 
@@ -159,3 +159,45 @@ def test_register_null_files_mutant_touches_only_register_record() -> None:
     app = mutants.get("real-register-null-files").wrap(json_app(body))
     registered, fetched = call(app, "/api/record/registerRecord").json(), call(app, "/api/record/get").json()
     assert (registered["FileVOs"], fetched["FileVOs"]) == (None, body["FileVOs"])
+
+
+V1_FAILURE = {
+    "Results": [{"data": None, "message": ["warning.signin.unknown"], "status": False}],
+    "isSuccessful": False,
+    "csrf": "c" * 32,
+}
+V1_SUCCESS = {
+    "Results": [
+        {"data": [{"FolderVO": FOLDER_VO}, {"AccountVO": {}, "SimpleVO": {}}], "message": ["ok"], "status": True}
+    ],
+    "isSuccessful": True,
+    "csrf": "c" * 32,
+}
+
+
+def v1_call(app: WSGIApplication, version: str | None = None) -> httpx.Response:
+    """POST a v1 envelope (or, with `version="2"`, the same path in the v2 dialect)."""
+    headers = {"Content-Type": "application/json", **({"Request-Version": version} if version else {})}
+    with httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://t") as client:
+        return client.post("/api/folder/post", content=b'{"RequestVO": {}}', headers=headers)
+
+
+def test_v1_failure_mutant_answers_business_failures_400() -> None:
+    """(i) turns a v1 `isSuccessful: false` answered 200 into HTTP 400; successes and v2 calls keep 200."""
+    mutant = mutants.get("v1-failure-as-400")
+    failed, ok = v1_call(mutant.wrap(json_app(V1_FAILURE))), v1_call(mutant.wrap(json_app(V1_SUCCESS)))
+    v2 = v1_call(mutant.wrap(json_app(V1_FAILURE)), version="2")
+    assert (failed.status_code, failed.json(), ok.status_code, v2.status_code) == (400, V1_FAILURE, 200, 200)
+
+
+def test_v1_no_csrf_mutant_drops_csrf_from_v1_answers_only() -> None:
+    """(j) removes `csrf` from v1 answers; the same path with Request-Version: 2 is untouched."""
+    mutant = mutants.get("v1-no-csrf")
+    v1_answer, v2_answer = v1_call(mutant.wrap(json_app(V1_SUCCESS))), v1_call(mutant.wrap(json_app(V1_SUCCESS)), "2")
+    assert ("csrf" in v1_answer.json(), v2_answer.json()) == (False, V1_SUCCESS)
+
+
+def test_v1_bare_vo_mutant_unwraps_lone_vos() -> None:
+    """(k) replaces `{FolderVO: {…}}` by the bare VO; an element holding several VOs stays keyed."""
+    data = v1_call(mutants.get("v1-bare-vo").wrap(json_app(V1_SUCCESS))).json()["Results"][0]["data"]
+    assert data == [FOLDER_VO, {"AccountVO": {}, "SimpleVO": {}}]

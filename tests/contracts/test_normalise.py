@@ -173,3 +173,21 @@ def test_bytes_placeholder_depends_only_on_content() -> None:
     assert bytes_placeholder(b"abc") == bytes_placeholder(b"abc")
     assert bytes_placeholder(b"abc").startswith("<bytes:3:")
     assert bytes_placeholder(b"abc") != bytes_placeholder(b"abd")
+
+
+def test_v1_envelope_values_that_vary_by_session_or_world_get_placeholders() -> None:
+    """csrf is a secret; breadcrumbs are link ids and archive numbers; the account's spaceLeft is a figure."""
+    body = {
+        "csrf": "0" * 32,
+        "FolderVO": {"folder_linkId": 41, "pathAsFolder_linkId": [3, 41], "pathAsArchiveNbr": ["0001-0003"]},
+        "AccountVO": {"spaceLeft": 2146431376, "spaceTotal": 2147483648},
+    }
+    assert Normaliser().value(body) == {
+        "csrf": "<secret>",
+        "FolderVO": {
+            "folder_linkId": "<id:link:1>",
+            "pathAsFolder_linkId": ["<id:link:2>", "<id:link:1>"],
+            "pathAsArchiveNbr": ["<token:archiveNbr:1>"],
+        },
+        "AccountVO": {"spaceLeft": "<figure>", "spaceTotal": 2147483648},
+    }

@@ -263,3 +263,125 @@ def test_cleanup_reports_what_it_could_not_remove() -> None:
 
     leftovers = cleanup(g, delete_folder, delete_record, lambda exc: isinstance(exc, Gone))
     assert leftovers == ["folder 5: server down"]
+
+
+# --------------------------------------------------------------------------- the web app's v1 envelope
+
+
+def v1(path: str, *items: dict[str, object]) -> httpx.Request:
+    """A v1 call as the web app sends it: no Request-Version, the items in RequestVO.data."""
+    return request("POST", path, {"RequestVO": {"csrf": "c" * 32, "data": list(items)}})
+
+
+def folder_vo(**ids: object) -> dict[str, object]:
+    """An item holding one FolderVO."""
+    return {"FolderVO": ids}
+
+
+def sandboxed() -> WriteGuard:
+    """A guard that has seen the run create folder 5 (link 50) and record 7 (link 70) in the test folder."""
+    g = guard()
+    observe_create(g, "/folder/post", {"parentFolderId": TEST_FOLDER}, {"folderId": 5, "folder_linkId": 50})
+    observe_create(g, "/record/registerRecord", {"parentFolderId": 5}, {"recordId": 7, "folder_linkId": 70})
+    g.observe(
+        v1("/folder/post", folder_vo(parentFolderId=5, displayName="six")),
+        200,
+        json.dumps(
+            {
+                "Results": [
+                    {"status": True, "data": [{"FolderVO": {"folderId": 6, "folder_linkId": 60, "parentFolderId": 5}}]}
+                ]
+            }
+        ).encode(),
+    )
+    return g
+
+
+@pytest.mark.parametrize(
+    ("path", "items"),
+    [
+        pytest.param("/folder/post", [folder_vo(parentFolderId=TEST_FOLDER), folder_vo(parentFolderId=5)], id="post"),
+        pytest.param("/folder/post", [folder_vo(parentFolder_linkId=50)], id="post-by-link"),
+        pytest.param("/folder/update", [folder_vo(folderId=6, folder_linkId=60, displayName="x")], id="update"),
+        pytest.param(
+            "/folder/move", [{"FolderVO": {"folder_linkId": 60}, "FolderDestVO": {"folder_linkId": 50}}], id="move"
+        ),
+        pytest.param(
+            "/record/copy",
+            [{"RecordVO": {"folder_linkId": 70, "recordId": 7}, "FolderDestVO": {"folder_linkId": 60}}],
+            id="copy",
+        ),
+        pytest.param("/folder/delete", [folder_vo(folderId=6)], id="delete"),
+        pytest.param("/record/delete", [{"RecordVO": {"recordId": 7}}], id="delete-record"),
+        pytest.param(
+            "/record/getPresignedUrl", [{"RecordVO": {"parentFolderId": 6, "displayName": "f", "size": 1}}], id="upload"
+        ),
+        pytest.param("/auth/login", [{"AccountVO": {}, "AccountPasswordVO": {}}], id="login"),
+        pytest.param("/archive/change", [{"ArchiveVO": {"archiveId": 1}}], id="change-archive"),
+        pytest.param("/folder/navigateLean", [folder_vo(folder_linkId=1)], id="navigate-anywhere"),
+    ],
+)
+def test_guard_allows_v1_writes_inside_the_sandbox_and_v1_reads(path: str, items: list[dict[str, object]]) -> None:
+    """Every id every item names is the run's own (or the test folder as a parent); reads go anywhere."""
+    sandboxed().check(v1(path, *items))
+
+
+@pytest.mark.parametrize(
+    ("path", "items", "reason"),
+    [
+        pytest.param("/folder/post", [folder_vo(parentFolderId=5), folder_vo(parentFolderId=3)], "item 1", id="batch"),
+        pytest.param("/folder/post", [folder_vo(displayName="x")], "names none", id="no-parent"),
+        pytest.param("/folder/post", [], "names none", id="empty-data"),
+        pytest.param("/folder/update", [folder_vo(folderId=6, folder_linkId=13)], "folder_linkId", id="foreign-link"),
+        pytest.param(
+            "/folder/move",
+            [{"FolderVO": {"folder_linkId": 60}, "FolderDestVO": {"folder_linkId": 13}}],
+            "FolderDestVO",
+            id="move-out",
+        ),
+        pytest.param(
+            "/folder/copy",
+            [{"FolderVO": {"folder_linkId": 13}, "FolderDestVO": {"folder_linkId": 50}}],
+            "13",
+            id="copy-in",
+        ),
+        pytest.param("/folder/move", [{"FolderVO": {"folder_linkId": 60}}], "FolderDestVO", id="no-destination"),
+        pytest.param("/folder/delete", [folder_vo(folderId=TEST_FOLDER)], "100", id="delete-test-folder"),
+        pytest.param("/record/delete", [{"RecordVO": {"recordId": "9"}}], "9", id="foreign-record"),
+        pytest.param("/record/getPresignedUrl", [{"RecordVO": {"parentFolderId": 3}}], "3", id="upload-elsewhere"),
+        pytest.param("/folder/sort", [folder_vo(folderId=5)], "not a v1 call", id="unknown-call"),
+    ],
+)
+def test_guard_refuses_v1_writes_it_cannot_prove_are_in_the_sandbox(
+    path: str, items: list[dict[str, object]], reason: str
+) -> None:
+    """A v1 item naming anything outside the sandbox, or nothing the guard can check, refuses the whole call."""
+    with pytest.raises(UnsafeRequest, match=reason):
+        sandboxed().check(v1(path, *items))
+
+
+def test_guard_refuses_v1_data_that_is_not_items() -> None:
+    """RequestVO.data holding something other than objects cannot be proven harmless."""
+    with pytest.raises(UnsafeRequest, match="other than items"):
+        guard().check(request("POST", "/folder/delete", {"RequestVO": {"data": [5]}}))
+
+
+def test_guard_checks_a_v2_body_sent_without_request_version_as_v2() -> None:
+    """Without Request-Version and without RequestVO, the v2 rule still applies (a server may read it either way)."""
+    with pytest.raises(UnsafeRequest, match="parentFolderId"):
+        guard().check(request("POST", "/folder/post", {"displayName": "x", "parentFolderId": 3}))
+
+
+def test_guard_learns_v1_copies_and_deletes_item_by_item() -> None:
+    """A successful copy is learnt with its parent; a delete is remembered; a failed item teaches nothing."""
+    g = sandboxed()
+    copy = v1("/folder/copy", {"FolderVO": {"folder_linkId": 60}, "FolderDestVO": {"folder_linkId": 50}})
+    made = {"FolderVO": {"folderId": 8, "folder_linkId": 80, "parentFolderId": 5}}
+    g.observe(copy, 200, json.dumps({"Results": [{"status": True, "data": [made]}]}).encode())
+    deletes = v1("/folder/delete", folder_vo(folderId=6), folder_vo(folderId=8))
+    g.observe(deletes, 200, json.dumps({"Results": [{"status": True}, {"status": False}]}).encode())
+    g.check(v1("/folder/post", folder_vo(parentFolder_linkId=80)))
+    assert (g.created[-2:], g.deleted) == (
+        [Created("folder", 6, 60, 5), Created("folder", 8, 80, 5)],
+        {("folder", 6)},
+    )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from contracts import specs
+from mock_backend.spec import load_v1
 
 DOCUMENT: dict[str, Any] = {
     "openapi": "3.1.0",
@@ -61,3 +64,33 @@ def test_operation_ids_in_path_order() -> None:
     """operationIds are listed as the paths declare them."""
     assert specs.operation_ids(DOCUMENT) == ["getA"]
     assert specs.operations(DOCUMENT)["getA"][:2] == ("GET", "/a")
+
+
+V1_FAILED = {
+    "Results": [{"data": None, "message": ["error.api.invalid_request"], "status": False}],
+    "isSuccessful": False,
+    "actionFailKeys": [0],
+    "isSystemUp": True,
+    "csrf": "0" * 32,
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "body", "expected"),
+    [
+        pytest.param("/api/folder/post", 200, V1_FAILED, [], id="documented-failure"),
+        pytest.param("/api/folder/post", 200, {**V1_FAILED, "csrf": None}, ["csrf"], id="csrf-null"),
+        pytest.param("/api/folder/post", 409, V1_FAILED, ["409 is not a documented"], id="undocumented-status"),
+        pytest.param("/api/record/registerRecord", 404, V1_FAILED, [], id="unserved-action-404"),
+        pytest.param("/api/record/registerRecord", 400, V1_FAILED, [], id="unserved-action-400"),
+        pytest.param("/api/record/registerRecord", 200, {"recordId": 1}, ["must answer 404"], id="unserved-as-v2"),
+        pytest.param("/api/folder/post", 500, V1_FAILED, ["server error"], id="server-error"),
+    ],
+)
+def test_v1_dialect_errors_hold_answers_to_the_v1_document(
+    path: str, status: int, body: object, expected: list[str]
+) -> None:
+    """A v1 answer is checked against its operation; an unserved action must be a failed ResponseVO 404 (or 400)."""
+    found = specs.v1_dialect_errors(load_v1(), path, status, body)
+    assert [any(part in line for line in found) for part in expected] == [True] * len(expected)
+    assert bool(found) == bool(expected)

@@ -20,9 +20,9 @@ _FOLDER_KEYS = ("folderId", "ChildItemVOs")
 _RECORD_KEYS = ("recordId", "uploadFileName")
 
 
-def parse_account(value: object) -> Account:
+def parse_account(value: object, path: str = "$") -> Account:
     """Parse an AccountVO."""
-    vo = Obj(value)
+    vo = Obj(value, path)
     return Account(
         id=vo.integer("accountId"),
         is_sftp_deletion_enabled=vo.boolean("allowSftpDeletion"),
@@ -38,6 +38,11 @@ def parse_archives(value: object) -> list[Archive]:
     return [_parse_archive(Obj(item, f"$[{index}]")) for index, item in enumerate(value)]
 
 
+def parse_archive(value: object, path: str = "$") -> Archive:
+    """Parse one ArchiveVO."""
+    return _parse_archive(Obj(value, path))
+
+
 def _parse_archive(vo: Obj) -> Archive:
     """Parse one ArchiveVO."""
     return Archive(
@@ -49,9 +54,9 @@ def _parse_archive(vo: Obj) -> Archive:
     )
 
 
-def parse_folder(value: object) -> Folder:
+def parse_folder(value: object, path: str = "$") -> Folder:
     """Parse a FolderVO and its ChildItemVOs (split into folders and records) recursively."""
-    return _parse_folder(Obj(value))
+    return _parse_folder(Obj(value, path))
 
 
 def _parse_folder(vo: Obj) -> Folder:
@@ -91,9 +96,9 @@ def _is_folder_child(child: Obj) -> bool:
     return bool(folder_like)
 
 
-def parse_record(value: object) -> ArchiveRecord:
+def parse_record(value: object, path: str = "$") -> ArchiveRecord:
     """Parse a RecordVO; absent or null FileVOs give no files."""
-    return _parse_record(Obj(value))
+    return _parse_record(Obj(value, path))
 
 
 def _parse_record(vo: Obj) -> ArchiveRecord:
@@ -110,6 +115,7 @@ def _parse_record(vo: Obj) -> ArchiveRecord:
         files=[_parse_file(file) for file in vo.objects("FileVOs", nullable=True)],
         created_at=vo.timestamp("createdDT", allow_offset=False),
         updated_at=vo.timestamp("updatedDT", allow_offset=False),
+        archive_nbr=vo.optional_string("archiveNbr"),
     )
 
 
@@ -152,9 +158,9 @@ def parse_share_link(value: object) -> ShareLink:
     )
 
 
-def parse_presigned_post(value: object) -> PresignedPost:
+def parse_presigned_post(value: object, path: str = "$") -> PresignedPost:
     """Parse an S3UploadVO; the form fields keep the order the server sent."""
-    vo = Obj(value)
+    vo = Obj(value, path)
     post = vo.obj("presignedPost")
     fields = post.string_map("fields")
     for required in ("Policy", "X-Amz-Signature"):

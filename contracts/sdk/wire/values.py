@@ -77,6 +77,11 @@ class Obj:
         self._data: Mapping[str, object] = value
         self.path = path
 
+    @property
+    def value(self) -> Mapping[str, object]:
+        """The object itself, as decoded."""
+        return self._data
+
     def has(self, key: str) -> bool:
         """Tell whether the key is present (even if null)."""
         return key in self._data
