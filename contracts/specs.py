@@ -171,15 +171,16 @@ def v1_dialect_errors(document: Mapping[str, Any], path: str, status: int, body:
     """Check an answer to a POST sent in the v1 dialect (no `Request-Version: 2`) against the v1 document.
 
     A path the v1 document lists is held to its operation; any other path is an action the envelope does not
-    serve, which must be refused with a failed ResponseVO: 404, or 400 when the body is no RequestVO either
-    (the body is read first) — never a 5xx, never a v2 body.
+    serve, which must be refused with a failed ResponseVO: 200 like any failure of the dialect (the web app
+    crashes on other statuses), or 400 when the body is no RequestVO either (the body is read first) — never
+    a 5xx, never a v2 body.
     """
     if status >= 500:
         return [f"POST {path} (v1): HTTP {status} is a server error"]
     if isinstance(document.get("paths", {}).get(path), dict):
         return answer_errors(document, "POST", path, status, body)
-    if status not in (400, 404):
-        return [f"POST {path} (v1): an action the envelope does not serve must answer 404 (or 400), got {status}"]
+    if status not in (200, 400):
+        return [f"POST {path} (v1): an action the envelope does not serve must answer 200 (or 400), got {status}"]
     return [
         f"POST {path} (v1) HTTP {status}: {error.message[:200]} at {error.json_path}"
         for error in validator_for(document, "/components/schemas/FailedResponseVO").iter_errors(body)
