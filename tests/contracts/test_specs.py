@@ -84,7 +84,9 @@ V1_FAILED = {
         pytest.param("/api/record/registerRecord", 200, V1_FAILED, [], id="unserved-action-200"),
         pytest.param("/api/record/registerRecord", 404, V1_FAILED, ["must answer 200"], id="unserved-action-404"),
         pytest.param("/api/record/registerRecord", 400, V1_FAILED, [], id="unserved-action-400"),
-        pytest.param("/api/record/registerRecord", 200, {"recordId": 1}, ["'Results' is a required"], id="unserved-as-v2"),
+        pytest.param(
+            "/api/record/registerRecord", 200, {"recordId": 1}, ["'Results' is a required"], id="unserved-as-v2"
+        ),
         pytest.param("/api/folder/post", 500, V1_FAILED, ["server error"], id="server-error"),
     ],
 )
