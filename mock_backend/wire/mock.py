@@ -80,6 +80,7 @@ def accounts(items: list[tuple[Account, list[Archive]]]) -> dict[str, Any]:
                 "primaryEmail": account.email,
                 "fullName": account.full_name,
                 "allowSftpDeletion": account.allow_sftp_deletion,
+                "signIn": account.sign_in_step,
                 "defaultArchiveId": account.default_archive_id,
                 "archives": [
                     {

@@ -168,7 +168,12 @@ def test_new_account_with_a_sign_in_step_is_asked_for_it(api: Api) -> None:
             }
         },
     )
-    assert (ok_made.status_code, login.get_json()["Results"][0]["message"]) == (201, ["warning.auth.mfaToken", "email"])
+    listed = {a["primaryEmail"]: a["signIn"] for a in ok(api.client.get("/_mock/accounts"))["items"]}
+    assert (ok_made.status_code, login.get_json()["Results"][0]["message"], listed["m@example.com"]) == (
+        201,
+        ["warning.auth.mfaToken", "email"],
+        "mfa",
+    )
 
 
 def test_new_account_with_an_unknown_sign_in_step_is_refused_and_not_made(api: Api) -> None:
