@@ -19,6 +19,9 @@ from mock_backend.wire import inputs
 
 #: The top-level keys of a real answer besides Results (web-app src/test/responses/*.json).
 SYSTEM_MESSAGE = "Everything is A-OK"
+#: Items one call may carry. The web app sends at most ten (folder/post batches); a body of thousands of sign-ins
+#: would otherwise keep a worker hashing passwords for minutes.
+MAX_ITEMS = 100
 
 
 def is_v1(method: str, path: str, version: str | None) -> bool:
@@ -47,7 +50,7 @@ def parse(raw: bytes) -> Envelope:
 
     Raises:
         InvalidInput: not JSON, no `RequestVO` object, a `csrf` that is not a string or null, or `data` that is
-            neither an array nor an object, or holds something other than objects.
+            neither an array nor an object, holds something other than objects, or more than MAX_ITEMS.
     """
     body = inputs.json_object(raw)
     request = body.get("RequestVO")
@@ -67,6 +70,8 @@ def parse(raw: bytes) -> Envelope:
         data = []
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise InvalidInput(messages.INVALID_REQUEST, "RequestVO.data must be an array of objects keyed by VO name")
+    if len(data) > MAX_ITEMS:
+        raise InvalidInput(messages.INVALID_REQUEST, f"RequestVO.data holds {len(data)} items; at most {MAX_ITEMS}")
     return Envelope(csrf=csrf or None, items=list(data) or [{}])
 
 

@@ -370,8 +370,15 @@ def test_a_step_holds_the_session_until_verify(web: WebApp, app: Flask, step: st
 # ---------------------------------------------------------------------------------------------- the envelope
 @pytest.mark.parametrize(
     "body",
-    [b"not json", b"[]", b'{"displayName": "x"}', b'{"RequestVO": {"data": "x"}}', b'{"RequestVO": {"data": [1]}}'],
-    ids=["not-json", "array", "no-envelope", "data-string", "data-not-objects"],
+    [
+        b"not json",
+        b"[]",
+        b'{"displayName": "x"}',
+        b'{"RequestVO": {"data": "x"}}',
+        b'{"RequestVO": {"data": [1]}}',
+        b'{"RequestVO": {"data": [' + b",".join([b"{}"] * 101) + b"]}}",
+    ],
+    ids=["not-json", "array", "no-envelope", "data-string", "data-not-objects", "too-many-items"],
 )
 def test_a_body_that_is_no_request_vo_is_400(signed_in: WebApp, body: bytes) -> None:
     """Only a body that is not a RequestVO at all answers 400 (error.api.invalid_request)."""
