@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Row, Select, and_, bindparam, delete, func, insert, or_, select, text, tuple_, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -269,9 +270,13 @@ class SqlRepository:
 
     def __init__(self, session: Session) -> None:
         self._s = session
+        #: The connection of the session's transaction, asked once: `Session.connection()` cost as much as a small
+        #: statement. A commit ends the transaction, and the next one may run on another pooled connection.
+        self._connection: Connection | None = None
 
     def commit(self) -> None:
         """Commit; a unique-index race with another process surfaces as the domain's Contention."""
+        self._connection = None
         try:
             self._s.commit()
         except IntegrityError as exc:
@@ -525,7 +530,9 @@ class SqlRepository:
     def _core(self, query: Any, parameters: dict[str, Any] | None = None) -> Any:
         """Run a column query on the session's connection, skipping the ORM's per-statement work (a hot path)."""
         self._s.flush()  # the ORM would autoflush pending writes first; Core does not
-        return self._s.connection().execute(query, parameters)
+        if self._connection is None:
+            self._connection = self._s.connection()
+        return self._connection.execute(query, parameters)
 
     def _built(self, rows: Sequence[Row[Any]], with_files: bool = True) -> list[Item]:
         """Build domain items from rows of `_ITEM_COLUMNS`, reading the records' files in one query per chunk."""
