@@ -68,6 +68,8 @@ _P = ParamSpec("_P")
 _T = TypeVar("_T")
 #: Runs of an operation that keeps losing write races to other processes before it gives up (409).
 RACE_ATTEMPTS = 16
+#: Download URL signatures kept (file, expiry second, disposition): a few pages' worth of files, a few MB at most.
+_CACHED_SIGNATURES = 8192
 
 
 def retried_on_contention(
@@ -237,6 +239,10 @@ class Backend:
         self.settings = settings
         self.clock = clock
         self.signer = signer
+        # A listing signs two download URLs per file, and clients list the same pages again and again while a URL's
+        # expiry (whole seconds) stays the same: each distinct URL is signed once. A signature depends on nothing
+        # but its parts and the signer's secret.
+        self._download_signatures = functools.lru_cache(maxsize=_CACHED_SIGNATURES)(self._sign_download)
         self._rng = rng or random.SystemRandom()
         #: The web app's PHP sessions (v1); their bearer is the one FusionAuth would issue to the web app.
         self.web = WebSessions(uow, clock, lambda account: self._issue(account, settings.fusionauth_client_id))
@@ -1617,6 +1623,9 @@ class Backend:
     # ------------------------------------------------------------------ downloads
     def download_signature(self, file_id: int, expires: int, disposition: str | None) -> str:
         """Return the signature a download URL carries (CloudFront-style, D7)."""
+        return self._download_signatures(file_id, expires, disposition)
+
+    def _sign_download(self, file_id: int, expires: int, disposition: str | None) -> str:
         return self.signer.sign("download", str(file_id), str(expires), disposition or "")
 
     def download_expiry(self) -> int:

@@ -33,8 +33,8 @@ def record_type(file_name: str) -> str:
 def file_type(file_name: str) -> str:
     """Return the `type.file.<category>.<ext>` value for a file name (`type.file.unknown.null` without one)."""
     _, ext = split_extension(file_name)
-    kind = category(file_name)
-    return f"type.file.{kind}.{ext.lower() if ext else 'null'}"
+    ext = ext.lower()  # split once: a listing asks this for every file it shows
+    return f"type.file.{_BY_EXTENSION.get(ext, 'unknown')}.{ext or 'null'}"
 
 
 def content_type(file_name: str, declared: str | None) -> str:

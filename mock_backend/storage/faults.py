@@ -50,10 +50,14 @@ class SharedFaultPlan(FaultPlan):
             self._faults = [Fault(**fault) for fault in state["faults"]]
             self._next_id = int(state["next"])
             yield
-            if write:
+            written = json.dumps({"next": self._next_id, "faults": [asdict(f) for f in self._faults]})
+            # Only a change is written: rewriting the same text moved the file's mtime, so every other worker's
+            # "unchanged since I read it empty" failed, and the workers took turns re-reading and rewriting the
+            # file under the flock on every request (two fifths of a served worker's time).
+            if write and written != text:
                 file.seek(0)
                 file.truncate()
-                file.write(json.dumps({"next": self._next_id, "faults": [asdict(f) for f in self._faults]}))
+                file.write(written)
                 file.flush()
             status = os.fstat(file.fileno())
             self._seen = None if self._faults else (status.st_ino, status.st_size, status.st_mtime_ns)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, and_, bindparam, delete, func, insert, literal, or_, select, text, tuple_, update
+from sqlalchemy import Row, Select, and_, bindparam, delete, func, insert, or_, select, text, tuple_, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -159,6 +161,40 @@ _FILES_OF = (
     select(*_FILE_COLUMNS).where(FileRow.record_id.in_(bindparam("ids", expanding=True))).order_by(FileRow.file_id)
 )
 
+# The read path's lookups, built once like the write path's above: a request built a dozen WHERE clauses anew
+# (column comparisons, coercions, cache keys), which cost more than running them.
+_ROLE = select(MembershipRow.role).where(
+    MembershipRow.account_id == bindparam("account_id"), MembershipRow.archive_id == bindparam("archive_id")
+)
+_ARCHIVE_COLUMNS = (
+    ArchiveRow.id,
+    ArchiveRow.nbr,
+    ArchiveRow.full_name,
+    ArchiveRow.type,
+    ArchiveRow.status,
+    ArchiveRow.created_at,
+    ArchiveRow.updated_at,
+)
+_ARCHIVES_OF = (
+    select(*_ARCHIVE_COLUMNS, MembershipRow.role)
+    .join(MembershipRow, MembershipRow.archive_id == ArchiveRow.id)
+    .where(MembershipRow.account_id == bindparam("account_id"))
+    .order_by(ArchiveRow.id)
+)
+_CHILD_COUNT = select(FolderRow.child_count).where(FolderRow.folder_id == bindparam("folder_id"))
+_PARENT_OF_FOLDER = (
+    select(ItemRow.parent_id)
+    .join(FolderRow, FolderRow.link_id == ItemRow.link_id)
+    .where(FolderRow.folder_id == bindparam("folder_id"))
+)
+_RECORD_BY_ID = _ITEMS.where(
+    ItemRow.link_id == select(RecordRow.link_id).where(RecordRow.record_id == bindparam("record_id")).scalar_subquery()
+)
+_ITEM_BY_LINK = _ITEMS.where(ItemRow.link_id == bindparam("link_id"))
+_FOLDERS_BY_ID = _ITEMS.where(
+    ItemRow.link_id.in_(select(FolderRow.link_id).where(FolderRow.folder_id.in_(bindparam("ids", expanding=True))))
+)
+
 
 def _joined(item: ItemRow, folder: FolderRow | None = None, record: RecordRow | None = None) -> tuple[Any, ...]:
     """Return a just-written item with its folder or record as a row of `_ITEM_COLUMNS`."""
@@ -192,10 +228,32 @@ def _joined(item: ItemRow, folder: FolderRow | None = None, record: RecordRow | 
     )
 
 
-def _child_order(folder: Folder) -> tuple[Any, Any]:
-    """Return the ORDER BY of a folder's children: its sort key, then link id (the same direction) for ties."""
-    column, descending = _sort_order(folder.sort)
-    return (column.desc(), ItemRow.link_id.desc()) if descending else (column, ItemRow.link_id)
+@functools.lru_cache(maxsize=64)
+def _children_statement(sort: str, after: bool, limited: bool) -> Select[*tuple[Any, ...]]:
+    """Return the query of a folder's children in its sort order, built once per sort and shape.
+
+    Parameters: `parent`; with `after`, the cursor's sort key `anchor` and link id `after`; with `limited`, `limit`.
+    """
+    column, descending = _sort_order(sort)
+    where: ColumnElement[bool] = ItemRow.parent_id == bindparam("parent")
+    if after:
+        # A row-value comparison with plain values, which SQLite and PostgreSQL run as a seek on the
+        # (parent, sort key, link) index. `a > x OR (a = x AND b > y)`, or a row value holding a subquery,
+        # was filtered row by row from the folder's first child: the last page of 100,000 children cost 4×
+        # (then 1.5×) the first.
+        key = tuple_(column, ItemRow.link_id)
+        bound = tuple_(bindparam("anchor", type_=column.type), bindparam("after", type_=ItemRow.link_id.type))
+        where = and_(where, key < bound if descending else key > bound)
+    order = (column.desc(), ItemRow.link_id.desc()) if descending else (column, ItemRow.link_id)
+    query = _ITEMS.where(where).order_by(*order)
+    return query.limit(bindparam("limit")) if limited else query
+
+
+@functools.lru_cache(maxsize=64)
+def _sort_key_statement(sort: str) -> Select[*tuple[Any, ...]]:
+    """Return the query of one item's sort key (`link_id`) under a folder's sort."""
+    column, _ = _sort_order(sort)
+    return select(column).where(ItemRow.link_id == bindparam("link_id"))
 
 
 def _item_nbr(archive_nbr: str, counter: int) -> str:
@@ -212,9 +270,13 @@ class SqlRepository:
 
     def __init__(self, session: Session) -> None:
         self._s = session
+        #: The connection of the session's transaction, asked once: `Session.connection()` cost as much as a small
+        #: statement. A commit ends the transaction, and the next one may run on another pooled connection.
+        self._connection: Connection | None = None
 
     def commit(self) -> None:
         """Commit; a unique-index race with another process surfaces as the domain's Contention."""
+        self._connection = None
         try:
             self._s.commit()
         except IntegrityError as exc:
@@ -332,7 +394,7 @@ class SqlRepository:
 
     # ------------------------------------------------------------------ archives
     @staticmethod
-    def _archive(row: ArchiveRow, role: str | None = None) -> Archive:
+    def _archive(row: ArchiveRow | Row[Any], role: str | None = None) -> Archive:
         return Archive(
             id=row.id,
             nbr=row.nbr,
@@ -364,20 +426,10 @@ class SqlRepository:
         self._s.add(MembershipRow(account_id=account_id, archive_id=archive_id, role=role.value))
 
     def archives_of(self, account_id: int) -> list[Archive]:
-        rows = self._s.execute(
-            select(ArchiveRow, MembershipRow.role)
-            .join(MembershipRow, MembershipRow.archive_id == ArchiveRow.id)
-            .where(MembershipRow.account_id == account_id)
-            .order_by(ArchiveRow.id)
-        )
-        return [self._archive(archive, role) for archive, role in rows]
+        return [self._archive(row, row.role) for row in self._core(_ARCHIVES_OF, {"account_id": account_id})]
 
     def role(self, account_id: int, archive_id: int) -> Role | None:
-        value = self._s.scalar(
-            select(MembershipRow.role).where(
-                MembershipRow.account_id == account_id, MembershipRow.archive_id == archive_id
-            )
-        )
+        value = self._core(_ROLE, {"account_id": account_id, "archive_id": archive_id}).scalar()
         return Role(value) if value else None
 
     def next_item_nbr(self, archive_id: int) -> str:
@@ -478,7 +530,9 @@ class SqlRepository:
     def _core(self, query: Any, parameters: dict[str, Any] | None = None) -> Any:
         """Run a column query on the session's connection, skipping the ORM's per-statement work (a hot path)."""
         self._s.flush()  # the ORM would autoflush pending writes first; Core does not
-        return self._s.connection().execute(query, parameters)
+        if self._connection is None:
+            self._connection = self._s.connection()
+        return self._connection.execute(query, parameters)
 
     def _built(self, rows: Sequence[Row[Any]], with_files: bool = True) -> list[Item]:
         """Build domain items from rows of `_ITEM_COLUMNS`, reading the records' files in one query per chunk."""
@@ -501,7 +555,7 @@ class SqlRepository:
 
         Without files, records carry none: for answers that do not show them.
         """
-        result = self._item_rows(ItemRow.parent_id == folder.id, _child_order(folder))
+        result = self._core(_children_statement(folder.sort, False, False), {"parent": folder.id})
         while rows := result.fetchmany(batch):
             yield from self._built(rows, with_files)
 
@@ -512,18 +566,16 @@ class SqlRepository:
     def folders(self, folder_ids: list[int]) -> list[Folder]:
         found: list[Folder] = []
         for chunk in _chunks(sorted(set(folder_ids))):
-            links = select(FolderRow.link_id).where(FolderRow.folder_id.in_(chunk))
-            found.extend(i for i in self._items(ItemRow.link_id.in_(links)) if isinstance(i, Folder))
+            rows = self._core(_FOLDERS_BY_ID, {"ids": list(chunk)}).all()
+            found.extend(i for i in self._built(rows) if isinstance(i, Folder))
         return found
 
     def record(self, record_id: int) -> Record | None:
-        found = self._items(
-            ItemRow.link_id == select(RecordRow.link_id).where(RecordRow.record_id == record_id).scalar_subquery()
-        )
+        found = self._built(self._core(_RECORD_BY_ID, {"record_id": record_id}).all())
         return found[0] if found and isinstance(found[0], Record) else None
 
     def item_by_link(self, link_id: int) -> Item | None:
-        found = self._items(ItemRow.link_id == link_id)
+        found = self._built(self._core(_ITEM_BY_LINK, {"link_id": link_id}).all())
         return found[0] if found else None
 
     def item_by_nbr(self, archive_nbr: str) -> Item | None:
@@ -538,21 +590,16 @@ class SqlRepository:
         return list(self.iter_children(folder))
 
     def children_page(self, folder: Folder, after_link_id: int | None, limit: int) -> list[Item]:
-        column, descending = _sort_order(folder.sort)
-        where: ColumnElement[bool] = ItemRow.parent_id == folder.id
+        parameters: dict[str, Any] = {"parent": folder.id, "limit": limit}
+        anchor = None
         if after_link_id is not None:
-            # A row-value comparison with plain values, which SQLite and PostgreSQL run as a seek on the
-            # (parent, sort key, link) index. `a > x OR (a = x AND b > y)`, or a row value holding a subquery,
-            # was filtered row by row from the folder's first child: the last page of 100,000 children cost 4×
-            # (then 1.5×) the first.
-            anchor = self._s.scalar(select(column).where(ItemRow.link_id == after_link_id))
-            if anchor is not None:
-                key, after = tuple_(column, ItemRow.link_id), tuple_(literal(anchor), literal(after_link_id))
-                where = and_(where, key < after if descending else key > after)
-        return self._items(where, _child_order(folder), limit)
+            anchor = self._core(_sort_key_statement(folder.sort), {"link_id": after_link_id}).scalar()
+            parameters |= {"anchor": anchor, "after": after_link_id}
+        rows = self._core(_children_statement(folder.sort, anchor is not None, True), parameters).all()
+        return self._built(rows)
 
     def count_children(self, folder_id: int) -> int:
-        return self._s.scalar(select(FolderRow.child_count).where(FolderRow.folder_id == folder_id)) or 0
+        return self._core(_CHILD_COUNT, {"folder_id": folder_id}).scalar() or 0
 
     def _count_children(self, parent_id: int, delta: int) -> None:
         """Keep a folder's `child_count` true in the same transaction as the change of its children."""
@@ -892,11 +939,7 @@ class SqlRepository:
         ids: list[int] = []
         while folder_id is not None:
             ids.append(folder_id)
-            folder_id = self._s.scalar(
-                select(ItemRow.parent_id)
-                .join(FolderRow, FolderRow.link_id == ItemRow.link_id)
-                .where(FolderRow.folder_id == folder_id)
-            )
+            folder_id = self._core(_PARENT_OF_FOLDER, {"folder_id": folder_id}).scalar()
         return ids[::-1]
 
     def _chain(self, folder_id: int | None) -> list[Folder]:

@@ -28,15 +28,27 @@ def php_or_none(moment: datetime | None) -> str | None:
 def stela(moment: datetime) -> str:
     """Format as Stela does: `YYYY-MM-DDTHH:MM:SS.000Z`."""
     if moment.tzinfo is None:
-        return moment.isoformat(timespec="seconds") + ".000Z"
+        return _stela_naive(moment)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def stela_jsonb(moment: datetime) -> str:
     """Format as Stela's JSONB-built values read: `YYYY-MM-DDTHH:MM:SS+00:00` (files[].createdAt)."""
     if moment.tzinfo is None:
-        return moment.isoformat(timespec="seconds") + "+00:00"
+        return _stela_jsonb_naive(moment)
     return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+# Memoised as php() is, for naive instants only: aware ones of different zones compare (and hash) equal but are
+# written differently.
+@functools.lru_cache(maxsize=4096)
+def _stela_naive(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds") + ".000Z"
+
+
+@functools.lru_cache(maxsize=4096)
+def _stela_jsonb_naive(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds") + "+00:00"
 
 
 def parse_iso(value: str, field: str) -> datetime:
