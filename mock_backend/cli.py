@@ -119,6 +119,7 @@ permanent-mock is serving on {base}  ({storage})
   FusionAuth                   {base}/fusionauth
   Dashboard                    {base}/_mock/
   OpenAPI contract             {base}/openapi.json
+  Web app v1 envelope          {base}/openapi-v1.json  (its dev proxy sends /api here)
   Control plane (its contract) {base}/_mock/openapi.json
   Deletion audit log           {base}/_mock/deletions  (with the bearer token below)
   Control token                X-Mock-Control-Token: {control_token}  (needed for {control_scope})
