@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
 import httpx
@@ -17,7 +16,7 @@ from contracts.sdk.enums import AccessRole
 from contracts.sdk.errors import FolderNotFound, ValidationError
 from contracts.sdk.models import Account, Archive, ArchiveRecord, Folder, ShareLink, StelaShareLink, StelaShareLinkPage
 from contracts.sdk.multipart import MultipartBody, UploadData, UploadSource
-from contracts.sdk.transport import ExchangeHook, Params, Transport, json_content, parse
+from contracts.sdk.transport import ExchangeHook, OwnsTransport, Params, Transport, json_content, parse
 from contracts.sdk.wire import php, php_calls, stela
 
 if TYPE_CHECKING:
@@ -53,7 +52,7 @@ def _range_header(start: int | None, end: int | None) -> dict[str, str]:
     return {"Range": f"bytes={first}-{'' if end is None else end}"}
 
 
-class PermanentClient:
+class PermanentClient(OwnsTransport):
     """A Permanent.org client whose transport is injectable (MockTransport, WSGITransport, ...).
 
     Every PHP and Stela call sends `Authorization: Bearer`, `Request-Version: 2` and
@@ -106,30 +105,6 @@ class PermanentClient:
     ) -> PermanentClient:
         """Create a client that calls a WSGI app in-process (request bodies are buffered)."""
         return cls.for_base_url(base, transport=httpx.WSGITransport(app=app), **options)
-
-    def close(self) -> None:
-        """Close the underlying HTTP client."""
-        self._http.close()
-
-    def __enter__(self) -> PermanentClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    @property
-    def on_exchange(self) -> ExchangeHook | None:
-        """The observer called with (request, response, operation) after every exchange."""
-        return self._http.on_exchange
-
-    @on_exchange.setter
-    def on_exchange(self, hook: ExchangeHook | None) -> None:
-        self._http.on_exchange = hook
 
     # --- authentication -------------------------------------------------------------------
 

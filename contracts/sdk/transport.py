@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TypeVar
+from types import TracebackType
+from typing import Self, TypeVar
 
 import httpx
 
@@ -130,3 +131,33 @@ class Transport:
         if not accept(response.status_code):
             message_key, detail = error_message(response.content)
             raise error_for_status(response, message_key, detail)
+
+
+class OwnsTransport:
+    """What a client owning a `Transport` offers: closing it, `with` blocks, and its exchange observer."""
+
+    _http: Transport
+
+    def close(self) -> None:
+        """Close the underlying HTTP client."""
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def on_exchange(self) -> ExchangeHook | None:
+        """The observer called with (request, response, operation) after every exchange."""
+        return self._http.on_exchange
+
+    @on_exchange.setter
+    def on_exchange(self, hook: ExchangeHook | None) -> None:
+        self._http.on_exchange = hook

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from http.cookies import CookieError, SimpleCookie
-from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar, Unpack
 
 import httpx
@@ -32,7 +31,7 @@ from contracts.sdk.models import (
     PresignedPost,
     WebSignIn,
 )
-from contracts.sdk.transport import ExchangeHook, Transport, json_content, parse
+from contracts.sdk.transport import ExchangeHook, OwnsTransport, Transport, json_content, parse
 from contracts.sdk.wire import envelope, php
 from contracts.sdk.wire.envelope import Item, ResponseVO, Result
 from contracts.sdk.wire.errors import error_message
@@ -52,7 +51,7 @@ def _anything(status: int) -> bool:
     return True
 
 
-class WebAppSession:
+class WebAppSession(OwnsTransport):
     """One signed-in browser tab of the web app: a cookie, the last CSRF token, the bearer; transport injectable."""
 
     def __init__(
@@ -97,30 +96,6 @@ class WebAppSession:
     ) -> WebAppSession:
         """Create a session that calls a WSGI app in-process."""
         return cls.for_base_url(base, transport=httpx.WSGITransport(app=app), **options)
-
-    def close(self) -> None:
-        """Close the underlying HTTP client."""
-        self._http.close()
-
-    def __enter__(self) -> WebAppSession:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    @property
-    def on_exchange(self) -> ExchangeHook | None:
-        """The observer called with (request, response, operation) after every exchange."""
-        return self._http.on_exchange
-
-    @on_exchange.setter
-    def on_exchange(self, hook: ExchangeHook | None) -> None:
-        self._http.on_exchange = hook
 
     # --- sign-in and the session ------------------------------------------------------------
 
