@@ -9,7 +9,7 @@ but real answers carry them, so the mock does too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -100,7 +100,6 @@ class Result:
     status: bool
     #: Mock-only: what went wrong in words (clients ignore unknown keys; people reading the answer do not).
     detail: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def ok(cls, data: list[dict[str, Any]], message: str) -> Result:

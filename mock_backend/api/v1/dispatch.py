@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
@@ -32,8 +32,6 @@ class Call:
     opened: WebSession | None = None
     #: The action ended the session (auth/logout): the cookie is cleared.
     ended: bool = False
-    #: Free for an action to say more in its human message (None keeps the action's).
-    message: str | None = field(default=None)
 
     def vo(self, name: str, *, required: bool = True) -> dict[str, Any]:
         """Return one VO of the item (see `envelope.vo`)."""
@@ -140,7 +138,7 @@ def dispatch() -> Response | None:
         work = Call(item=item, account=account, session=session)
         try:
             data = found.run(work)
-            results.append(Result.ok(data, work.message or found.done))
+            results.append(Result.ok(data, found.done))
         except SignInRefused as error:
             results.append(Result.failed(error.key, error.detail, error.params))
         except Unauthenticated as error:
