@@ -245,12 +245,22 @@ class Backend:
         self._download_signatures = functools.lru_cache(maxsize=_CACHED_SIGNATURES)(self._sign_download)
         self._rng = rng or random.SystemRandom()
         #: The web app's PHP sessions (v1); their bearer is the one FusionAuth would issue to the web app.
-        self.web = WebSessions(uow, clock, lambda account: self._issue(account, settings.fusionauth_client_id))
+        self.web = WebSessions(
+            uow, clock, lambda account: self._issue(account, settings.fusionauth_client_id), self._password_holder
+        )
 
     @functools.cached_property
     def _decoy_hash(self) -> str:
         """A password hash no password matches, checked for unknown logins so they cost a real check too."""
         return hash_password(secrets.token_hex(16))
+
+    def _password_holder(self, repo: Repository, login_id: str, password: str) -> Account | None:
+        """Return the account a login id and password belong to, or None (FusionAuth and v1 sign-in alike)."""
+        found = repo.account_by_email(login_id)
+        # An unknown login id costs one password hash too, so timing does not tell which e-mails exist.
+        if not check_password(password, found[1] if found else self._decoy_hash) or found is None:
+            return None
+        return found[0]
 
     # ------------------------------------------------------------------ auth
     def authenticate(self, token: str | None) -> Account:
@@ -316,11 +326,9 @@ class Backend:
             raise LoginFailed(400, "[invalid]applicationId", "the applicationId is not a known application")
         now = self.clock.now()
         with self._uow(write=True) as repo:
-            found = repo.account_by_email(login_id)
-            # An unknown login id costs one password hash too, so timing does not tell which e-mails exist.
-            if not check_password(password, found[1] if found else self._decoy_hash) or found is None:
+            account = self._password_holder(repo, login_id, password)
+            if account is None:
                 raise LoginFailed(404, "[LoginFailed]", "the login id or password is wrong")
-            account = found[0]
             refresh = self._random_token(48)
             repo.add_refresh_token(refresh, account.id, application_id, now + REFRESH_TOKEN_TTL)
             repo.commit()
@@ -618,10 +626,17 @@ class Backend:
             NotFound: an unknown or invisible folder_linkId, or one of a record (`error.folder.lookup`).
         """
         with self._uow() as repo:
-            item = repo.item_by_link(link_id)
-            if not isinstance(item, Folder) or repo.role(caller.id, item.archive_id) is None:
-                raise NotFound(messages.FOLDER_LOOKUP, f"no folder with folder_linkId {link_id}")
-            return item, repo.ancestors(item.parent_id), repo.children(item)
+            folder = self._folder_by_link(repo, caller, link_id)
+            return folder, repo.ancestors(folder.parent_id), repo.children(folder)
+
+    def folder_by_link(self, caller: Account, link_id: int) -> Folder:
+        """A folder the caller can see, by its folder_linkId (v1 names parents that way).
+
+        Raises:
+            NotFound: an unknown or invisible folder_linkId, or one of a record (`error.folder.lookup`).
+        """
+        with self._uow() as repo:
+            return self._folder_by_link(repo, caller, link_id)
 
     def record_by_nbr(self, caller: Account, archive_nbr: str) -> Record:
         """v1 `record/get` by the record's archiveNbr (the web app's deep link `record/:recArchiveNbr`).
@@ -1129,9 +1144,7 @@ class Backend:
         if item is None or repo.role(caller.id, item.archive_id) is None or (kind and not isinstance(item, kind)):
             raise NotFound(messages.FOLDER_LINK_LOOKUP, f"no folder or record with folder_linkId {link_id}")
         self._require(repo, caller, item.archive_id, needed)
-        dest = repo.item_by_link(dest_folder_link_id)
-        if not isinstance(dest, Folder) or repo.role(caller.id, dest.archive_id) is None:
-            raise NotFound(messages.FOLDER_LOOKUP, f"no folder with folder_linkId {dest_folder_link_id}")
+        dest = self._folder_by_link(repo, caller, dest_folder_link_id)
         self._require(repo, caller, dest.archive_id, CAN_CREATE)
         if isinstance(item, Folder) and self._contains(repo, item, dest):
             raise InvalidInput(messages.DEST_INVALID, "a folder cannot go into itself or its own subtree")
@@ -1664,6 +1677,13 @@ class Backend:
             raise NotFound(messages.FOLDER_LOOKUP, f"folder {folder_id} not found")
         self._require(repo, caller, folder.archive_id, needed)
         return folder
+
+    @staticmethod
+    def _folder_by_link(repo: Repository, caller: Account, link_id: int) -> Folder:
+        item = repo.item_by_link(link_id)
+        if not isinstance(item, Folder) or repo.role(caller.id, item.archive_id) is None:
+            raise NotFound(messages.FOLDER_LOOKUP, f"no folder with folder_linkId {link_id}")
+        return item
 
     def _record(self, repo: Repository, caller: Account, record_id: int, needed: Role) -> Record:
         record = repo.record(record_id)

@@ -11,8 +11,7 @@ from mock_backend.domain import messages
 from mock_backend.domain.clock import Clock
 from mock_backend.domain.errors import InvalidInput, NotFound, SignInRefused
 from mock_backend.domain.models import SIGN_IN_STEPS, Account, Archive, WebSession
-from mock_backend.domain.ports import UnitOfWork
-from mock_backend.domain.security import check_password, hash_password
+from mock_backend.domain.ports import Repository, UnitOfWork
 
 #: How long a PHP session lives without signing in again (the real one is not documented; a working week).
 SESSION_TTL = timedelta(days=7)
@@ -36,12 +35,18 @@ class SignIn:
 class WebSessions:
     """Sessions kept in the database, so every worker process of one data directory sees the same ones."""
 
-    def __init__(self, uow: UnitOfWork, clock: Clock, issue: Callable[[Account], str]) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        clock: Clock,
+        issue: Callable[[Account], str],
+        holder: Callable[[Repository, str, str], Account | None],
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._issue = issue
-        # An unknown e-mail costs one password check too, so timing does not tell which e-mails exist.
-        self._decoy = hash_password(secrets.token_hex(16))
+        #: The account an e-mail and password belong to, checked as FusionAuth's login checks it (Backend).
+        self._holder = holder
 
     def sign_in(self, email: str, password: str) -> SignIn:
         """`auth/login`: open a session for a correct password; an account with a step opens a pending one.
@@ -54,10 +59,9 @@ class WebSessions:
             raise InvalidInput(messages.VALIDATION_EMPTY, "AccountVO.primaryEmail and AccountPasswordVO.password")
         now = self._clock.now()
         with self._uow(write=True) as repo:
-            found = repo.account_by_email(email)
-            if not check_password(password, found[1] if found else self._decoy) or found is None:
+            account = self._holder(repo, email, password)
+            if account is None:
                 raise SignInRefused(messages.SIGNIN_UNKNOWN, "the e-mail or password is wrong")
-            account = found[0]
             archive = self._default_archive(repo.archives_of(account.id), account)
             session = WebSession(
                 token=secrets.token_urlsafe(32),

@@ -88,9 +88,8 @@ def post_folder(call: Call) -> list[dict[str, Any]]:
     vo = call.vo("FolderVO")
     parent_id = inputs.optional_int(vo, "parentFolderId")
     if parent_id is None:
-        parent_id = (
-            backend().navigate(caller, _link_id({"folder_linkId": vo.get("parentFolder_linkId")}, "FolderVO"))[0].id
-        )
+        # Only the parent's folder_linkId given: its folderId, without reading its children.
+        parent_id = backend().folder_by_link(caller, inputs.required_int(vo, "parentFolder_linkId")).id
     folder = backend().create_folder(
         caller,
         display_name=inputs.required_text(vo, "displayName"),
