@@ -14,6 +14,8 @@ import weakref
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from flask import Flask
 from flask_cors import CORS
@@ -151,6 +153,17 @@ def create_app(
     dashboard.register(app)
     gate.register(app)  # a planned delay sleeps before it, not while holding it
     v1.register(app)  # last: v1 calls are answered before routing, after every hook above has run
+    app.wsgi_app = _sharing_reads(app.wsgi_app, database)  # type: ignore[method-assign,assignment]
+    return app
+
+
+def _sharing_reads(wsgi_app: WSGIApplication, database: Database) -> WSGIApplication:
+    """Wrap a WSGI app so that the reads of each request share one database session (Database.sharing_reads)."""
+
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Any:
+        with database.sharing_reads():
+            return wsgi_app(environ, start_response)
+
     return app
 
 

@@ -283,6 +283,15 @@ class SqlRepository:
             self._s.rollback()
             raise Contention(detail="a concurrent write took the same unique value") from exc
 
+    def expire_loaded(self) -> None:
+        """Mark every ORM row the session loaded as stale, so it is read again on its next use."""
+        self._s.expire_all()
+
+    def close(self) -> None:
+        """End the session's transaction and hand its connection back; the repository stays usable."""
+        self._connection = None
+        self._s.close()
+
     # ------------------------------------------------------------------ accounts
     @staticmethod
     def _account(row: AccountRow | Row[Any]) -> Account:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from mock_backend.app import create_app
 from mock_backend.config import Settings
 from mock_backend.domain.backend import Backend
 from mock_backend.storage.database import Database
 from mock_backend.storage.tables import SCHEMA_VERSION, FolderRow, ItemRow
-from mock_backend.testing import backend_of
+from mock_backend.testing import backend_of, close, mint_token
 
 DEMO = "demo@example.com"
 
@@ -151,3 +152,94 @@ def test_a_schema_3_database_gets_share_links_that_are_not_unrestricted(tmp_path
         version = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
         flags = connection.execute("SELECT id, unrestricted FROM share_links").fetchall()
     assert (version, flags) == (SCHEMA_VERSION, [(share.id, 0)])
+
+
+def _with_account(tmp_path: Path) -> tuple[Database, int]:
+    """Open a fresh database holding one account; return it and the account's id."""
+    database = Database(f"sqlite:///{tmp_path / 'mock.sqlite3'}")
+    database.create_schema()
+    with database(write=True) as repo:
+        account = repo.add_account(
+            email="a@example.com",
+            full_name="A",
+            password_hash="x",
+            subject="s",
+            allow_sftp_deletion=False,
+            now=datetime(2024, 1, 1),
+        )
+        repo.commit()
+    return database, account.id
+
+
+def test_the_reads_of_one_block_share_one_repository_and_hand_it_back_at_the_end(tmp_path: Path) -> None:
+    database, account_id = _with_account(tmp_path)
+    try:
+        with database() as first, database() as second:
+            assert first is not second  # outside a block each read has its own
+        pool = database.engine.pool
+        with database.sharing_reads():
+            with database() as first:
+                assert first.account(account_id) is not None
+            with database() as second:
+                assert second is first
+                assert second.account(account_id) is not None
+            assert pool.checkedout() == 1  # type: ignore[attr-defined]
+        assert pool.checkedout() == 0  # type: ignore[attr-defined]
+    finally:
+        database.dispose()
+
+
+def test_a_shared_read_sees_a_write_made_between_reads_and_inside_one(tmp_path: Path) -> None:
+    database, account_id = _with_account(tmp_path)
+    now = datetime(2024, 1, 2)
+    try:
+        with database.sharing_reads():
+            with database() as repo:
+                # accounts() loads ORM rows, which a session would hand out again unchanged unless told otherwise.
+                assert [a.allow_sftp_deletion for a in repo.accounts()] == [False]
+            with database(write=True) as repo:
+                repo.set_allow_sftp_deletion(account_id, True, now)
+                repo.commit()
+            with database() as repo:
+                assert [a.allow_sftp_deletion for a in repo.accounts()] == [True]
+                with database(write=True) as writer:
+                    writer.set_allow_sftp_deletion(account_id, False, now)
+                    writer.commit()
+                assert [a.allow_sftp_deletion for a in repo.accounts()] == [False]
+                assert (found := repo.account(account_id)) is not None
+                assert not found.allow_sftp_deletion
+    finally:
+        database.dispose()
+
+
+def test_a_read_still_open_when_its_block_ends_keeps_its_session_until_it_ends(tmp_path: Path) -> None:
+    """A streamed answer reads its rows after the request's block has ended."""
+    database, account_id = _with_account(tmp_path)
+    try:
+        with ExitStack() as stream:
+            with database.sharing_reads():
+                repo = stream.enter_context(database())
+            assert (found := repo.account(account_id)) is not None
+            assert found.email == "a@example.com"
+            assert database.engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+        assert database.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    finally:
+        database.dispose()
+
+
+def test_an_authenticated_request_checks_out_one_connection(tmp_path: Path) -> None:
+    app = create_app(Settings(data_dir=tmp_path))
+    token = mint_token(app, DEMO)
+    checkouts: list[object] = []
+    engine = backend_of(app)._uow.engine  # type: ignore[attr-defined]
+    event.listen(engine, "checkout", lambda *_: checkouts.append(None))
+    try:
+        answer = app.test_client().get(
+            "/api/account/getAuthenticatedAccount", headers={"Authorization": f"Bearer {token}", "Request-Version": "2"}
+        )
+        assert answer.status_code == 200
+        # The caller's account and the operation's read: one session, where each opened its own before.
+        assert len(checkouts) == 1
+        assert engine.pool.checkedout() == 0
+    finally:
+        close(app)
