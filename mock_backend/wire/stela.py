@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -95,32 +94,34 @@ _NO_LOCATION = dict.fromkeys(
 )
 
 
-def _extras() -> dict[str, Any]:
-    """Return the fields real Stela adds to every item that the mock has no data for, as Stela sends them empty."""
-    return {
-        "thumbnailUrls": dict.fromkeys(_THUMB_WIDTHS),
-        "location": dict(_NO_LOCATION),
-        "shares": None,
-        "pendingShares": None,
-        "tags": None,
-        "publicAt": None,
-        "displayTime": None,
-        "imageRatio": 0,
-    }
+#: The fields real Stela adds to every item that the mock has no data for, as Stela sends them empty. One
+#: constant shared by every item of every answer: answers go straight to JSON, and nothing changes them on the way.
+_EXTRAS: dict[str, Any] = {
+    "thumbnailUrls": dict.fromkeys(_THUMB_WIDTHS),
+    "location": _NO_LOCATION,
+    "shares": None,
+    "pendingShares": None,
+    "tags": None,
+    "publicAt": None,
+    "displayTime": None,
+    "imageRatio": 0,
+}
+#: A record's legacy thumbnail fields (the mock makes no thumbnails), between `archiveArchiveNumber` and `files`.
+_RECORD_THUMBS = {f"thumbUrl{width}": None for width in ("200", "500", "1000", "2000")}
 
 
-def _file_time(moment: datetime, ctx: WireContext) -> str:
-    # Quirk stela_jsonb_file_timestamps: files are built with JSONB, whose timestamps read `+00:00`.
-    return stela_jsonb(moment) if ctx.quirks.stela_jsonb_file_timestamps else stela(moment)
+def _ids(ctx: WireContext) -> Callable[[int], int | str]:
+    """Return how a non-null id goes on the wire (see `_id`), asked once per answer rather than once per id."""
+    return str if ctx.quirks.stela_string_ids else int
 
 
-def _archive(item: Folder | Record, lineage: Lineage, ctx: WireContext, *, with_number: bool) -> dict[str, Any]:
-    """Return Stela's `archive`: `{id, name}` on folders, `{id, archiveNumber, name}` on records (Stela 3ee7ab2)."""
-    body: dict[str, Any] = {"id": _id(item.archive_id, ctx)}
-    if with_number:
-        body["archiveNumber"] = f"{item.archive_nbr.split('-')[0]}-0000"
-    body["name"] = lineage.archive_names.get(item.archive_id)
-    return body
+#: The lineage of an answer that names no archives.
+_NO_LINEAGE = Lineage()
+
+
+def _archive(item: Folder, lineage: Lineage, ctx: WireContext) -> dict[str, Any]:
+    """Return a folder's `archive`, `{id, name}` (records add `archiveNumber`, see `record`; Stela 3ee7ab2)."""
+    return {"id": _id(item.archive_id, ctx), "name": lineage.archive_names.get(item.archive_id)}
 
 
 def _paths(item: Folder, lineage: Lineage, ctx: WireContext) -> dict[str, Any]:
@@ -159,9 +160,9 @@ def folder(item: Folder, ctx: WireContext, *, as_child: bool = False, lineage: L
             if item.parent_id is not None
             else None
         ),
-        "archive": _archive(item, lineage, ctx, with_number=False),
+        "archive": _archive(item, lineage, ctx),
         "paths": _paths(item, lineage, ctx),
-        **_extras(),
+        **_EXTRAS,
     }
     if as_child:
         body["itemType"] = "folder"
@@ -182,14 +183,25 @@ def record(
     item: Record, ctx: WireContext, lineage: Lineage | None = None, parent: Folder | None = None
 ) -> dict[str, Any]:
     """Return a StelaRecord; `type`/`status` stay raw PHP strings (D4) and `files` is always an array."""
+    # A listing builds fifty of these per page: the id rule is read once, and the record's file type, archive
+    # number and file-time rule once per record, not once per field or file.
+    wire_id = _ids(ctx)
+    record_id = wire_id(item.id)
+    archive_id = wire_id(item.archive_id)
+    archive_number = f"{item.archive_nbr.split('-')[0]}-0000"
+    file_type = filetypes.file_type(item.download_name)
+    # Quirk stela_jsonb_file_timestamps: files are built with JSONB, whose timestamps read `+00:00`.
+    file_time = stela_jsonb if ctx.quirks.stela_jsonb_file_timestamps else stela
+    file_url = ctx.file_url
+    download_name = item.download_name
     return {
-        "recordId": _id(item.id, ctx),
-        "id": _id(item.id, ctx),
-        "folderLinkId": _id(item.link_id, ctx),
-        "archiveId": _id(item.archive_id, ctx),
+        "recordId": record_id,
+        "id": record_id,
+        "folderLinkId": wire_id(item.link_id),
+        "archiveId": archive_id,
         "archiveNumber": item.archive_nbr,
         "displayName": item.display_name,
-        "downloadName": item.download_name,
+        "downloadName": download_name,
         "uploadFileName": item.upload_file_name,
         "description": item.description,
         "size": item.size,
@@ -204,22 +216,27 @@ def record(
         "folderLinkType": _link_type(parent),
         "uploadAccountId": _id(item.uploaded_by, ctx),
         "uploadPayerAccountId": _id(item.uploaded_by, ctx),
-        "archive": _archive(item, lineage or Lineage(), ctx, with_number=True),
-        "archiveArchiveNumber": f"{item.archive_nbr.split('-')[0]}-0000",
-        **{f"thumbUrl{width}": None for width in ("200", "500", "1000", "2000")},
+        # A record's `archive` also names its archive number (Stela 3ee7ab2).
+        "archive": {
+            "id": archive_id,
+            "archiveNumber": archive_number,
+            "name": (lineage or _NO_LINEAGE).archive_names.get(item.archive_id),
+        },
+        "archiveArchiveNumber": archive_number,
+        **_RECORD_THUMBS,
         "fileCreatedAt": None,
         "altText": None,
-        **_extras(),
+        **_EXTRAS,
         "files": [
             {
-                "fileId": _id(f.id, ctx),
+                "fileId": wire_id(f.id),
                 "size": f.size,
                 "format": f.format,
-                "type": filetypes.file_type(item.download_name),
-                "fileUrl": ctx.file_url(f.id),
-                "downloadUrl": ctx.file_url(f.id, item.download_name),
-                "createdAt": _file_time(f.created_at, ctx),
-                "updatedAt": _file_time(f.updated_at, ctx),
+                "type": file_type,
+                "fileUrl": file_url(f.id),
+                "downloadUrl": file_url(f.id, download_name),
+                "createdAt": file_time(f.created_at),
+                "updatedAt": file_time(f.updated_at),
             }
             for f in item.files_at(ctx.now, ctx.hide_unprocessed_files) or ()
         ],
