@@ -268,11 +268,14 @@ def _escape_like(text: str) -> str:
 class SqlRepository:
     """Implements `domain.ports.Repository` on one SQLAlchemy session."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, remember_accounts: bool = False) -> None:
         self._s = session
         #: The connection of the session's transaction, asked once: `Session.connection()` cost as much as a small
         #: statement. A commit ends the transaction, and the next one may run on another pooled connection.
         self._connection: Connection | None = None
+        #: Accounts read so far, for a request's shared reads only (no write goes through them, and a write
+        #: elsewhere forgets them): a request reads its caller's account, and operations on the account again.
+        self._accounts: dict[int, Account | None] | None = {} if remember_accounts else None
 
     def commit(self) -> None:
         """Commit; a unique-index race with another process surfaces as the domain's Contention."""
@@ -284,13 +287,17 @@ class SqlRepository:
             raise Contention(detail="a concurrent write took the same unique value") from exc
 
     def expire_loaded(self) -> None:
-        """Mark every ORM row the session loaded as stale, so it is read again on its next use."""
+        """Mark every row read so far as stale, so it is read again on its next use."""
         self._s.expire_all()
+        if self._accounts is not None:
+            self._accounts.clear()
 
     def close(self) -> None:
         """End the session's transaction and hand its connection back; the repository stays usable."""
         self._connection = None
         self._s.close()
+        if self._accounts is not None:
+            self._accounts.clear()
 
     # ------------------------------------------------------------------ accounts
     @staticmethod
@@ -308,9 +315,14 @@ class SqlRepository:
         )
 
     def account(self, account_id: int) -> Account | None:
+        if self._accounts is not None and account_id in self._accounts:
+            return self._accounts[account_id]
         # Read on every authenticated request: a plain row, not an ORM object.
         row = self._core(_ACCOUNT, {"id": account_id}).first()
-        return self._account(row) if row else None
+        account = self._account(row) if row else None
+        if self._accounts is not None:
+            self._accounts[account_id] = account
+        return account
 
     def accounts(self) -> list[Account]:
         return [self._account(row) for row in self._s.scalars(select(AccountRow).order_by(AccountRow.id))]

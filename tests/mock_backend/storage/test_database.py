@@ -195,13 +195,18 @@ def test_a_shared_read_sees_a_write_made_between_reads_and_inside_one(tmp_path: 
     try:
         with database.sharing_reads():
             with database() as repo:
-                # accounts() loads ORM rows, which a session would hand out again unchanged unless told otherwise.
+                # accounts() loads ORM rows, which a session would hand out again unchanged unless told otherwise;
+                # account() is remembered for the rest of the request's reads.
                 assert [a.allow_sftp_deletion for a in repo.accounts()] == [False]
+                assert (first := repo.account(account_id)) is not None
+                assert not first.allow_sftp_deletion
             with database(write=True) as repo:
                 repo.set_allow_sftp_deletion(account_id, True, now)
                 repo.commit()
             with database() as repo:
                 assert [a.allow_sftp_deletion for a in repo.accounts()] == [True]
+                assert (before := repo.account(account_id)) is not None
+                assert before.allow_sftp_deletion
                 with database(write=True) as writer:
                     writer.set_allow_sftp_deletion(account_id, False, now)
                     writer.commit()
@@ -227,19 +232,24 @@ def test_a_read_still_open_when_its_block_ends_keeps_its_session_until_it_ends(t
         database.dispose()
 
 
-def test_an_authenticated_request_checks_out_one_connection(tmp_path: Path) -> None:
+def test_an_authenticated_request_checks_out_one_connection_and_reads_its_account_once(tmp_path: Path) -> None:
     app = create_app(Settings(data_dir=tmp_path))
     token = mint_token(app, DEMO)
     checkouts: list[object] = []
+    statements: list[str] = []
     engine = backend_of(app)._uow.engine  # type: ignore[attr-defined]
     event.listen(engine, "checkout", lambda *_: checkouts.append(None))
+    event.listen(engine, "before_cursor_execute", lambda _c, _u, statement, *_: statements.append(statement))
     try:
         answer = app.test_client().get(
             "/api/account/getAuthenticatedAccount", headers={"Authorization": f"Bearer {token}", "Request-Version": "2"}
         )
         assert answer.status_code == 200
-        # The caller's account and the operation's read: one session, where each opened its own before.
+        assert answer.get_json()["primaryEmail"] == DEMO
+        # The caller's account and the operation's read: one session, where each opened its own before, and one
+        # read of the account, which both asked for.
         assert len(checkouts) == 1
+        assert len(statements) == 1
         assert engine.pool.checkedout() == 0
     finally:
         close(app)
