@@ -9,7 +9,7 @@ import pytest
 from werkzeug.test import TestResponse
 
 from mock_backend.config import Settings
-from mock_backend.domain import backend as backend_module
+from mock_backend.domain.backend import auth as backend_module
 from mock_backend.domain.backend import same_secret
 from mock_backend.domain.clock import FrozenClock, epoch
 from mock_backend.domain.seed import DEMO_EMAIL, DEMO_PASSWORD, OTHER_EMAIL, OTHER_PASSWORD
