@@ -123,7 +123,7 @@ _ACCOUNT = select(*AccountRow.__table__.c).where(AccountRow.id == bindparam("id"
 _BUMP_ITEM_COUNTER = (
     update(ArchiveRow)
     .where(ArchiveRow.id == bindparam("archive_id"))
-    .values(item_counter=ArchiveRow.item_counter + 1)
+    .values(item_counter=ArchiveRow.item_counter + bindparam("count"))
     .returning(ArchiveRow.nbr, ArchiveRow.item_counter)
 )
 
@@ -433,9 +433,9 @@ class SqlRepository:
         return Role(value) if value else None
 
     def next_item_nbr(self, archive_id: int) -> str:
-        # One UPDATE … RETURNING instead of loading the archive as an ORM object and flushing it. The session's
-        # copy of the row, if it holds one, is synchronised by the ORM-enabled update.
-        nbr, counter = self._s.execute(_BUMP_ITEM_COUNTER, {"archive_id": archive_id}).one()
+        # One UPDATE … RETURNING on the connection, not an ORM object flushed (nor an ORM-enabled update, a tenth of
+        # a folder/post): the counter is only ever read and moved by this statement.
+        nbr, counter = self._core(_BUMP_ITEM_COUNTER, {"archive_id": archive_id, "count": 1}).one()
         return _item_nbr(nbr, counter)
 
     # ------------------------------------------------------------------ items
@@ -794,10 +794,8 @@ class SqlRepository:
         """
         if not records:
             return []
-        archive = self._s.get_one(ArchiveRow, parent.archive_id)
-        nbrs = [_item_nbr(archive.nbr, archive.item_counter + 1 + n) for n in range(len(records))]
-        archive.item_counter += len(records)
-        self._s.flush()
+        nbr, last = self._core(_BUMP_ITEM_COUNTER, {"archive_id": parent.archive_id, "count": len(records)}).one()
+        nbrs = [_item_nbr(nbr, last - len(records) + 1 + n) for n in range(len(records))]
         link_ids = self._s.scalars(
             insert(ItemRow).returning(ItemRow.link_id, sort_by_parameter_order=True),
             [
