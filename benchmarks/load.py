@@ -227,9 +227,13 @@ class Run:
     requests_per_second: float
     p99_ms: float
     failed: int  # non-2xx/3xx answers plus socket errors
+    #: Bytes of one answer, headers included (wrk's transfer rate ÷ its request rate): Prism answers a route with
+    #: the contract's example, the mock with the world's data, so the ratio is read beside the sizes.
+    answer_bytes: float = 0.0
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+_BYTES = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
 
 
 def wrk(base: str, mode: str, path: str, connections: int, seconds: float, world: World) -> Run:
@@ -253,11 +257,14 @@ def wrk(base: str, mode: str, path: str, connections: int, seconds: float, world
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s|m)\b", out)
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    transfer = re.search(r"Transfer/sec:\s+([\d.]+)(B|KB|MB|GB)\b", out)
     if rate is None or p99 is None:
         raise RuntimeError(f"cannot read wrk's output:\n{out}")
     failed = int(bad.group(1)) if bad else 0
     failed += sum(int(n) for n in errors.groups()) if errors else 0
-    return Run(float(rate.group(1)), float(p99.group(1)) * _UNITS[p99.group(2)], failed)
+    per_second = float(rate.group(1))
+    answer = float(transfer.group(1)) * _BYTES[transfer.group(2)] / per_second if transfer and per_second else 0.0
+    return Run(per_second, float(p99.group(1)) * _UNITS[p99.group(2)], failed, answer)
 
 
 # --- the side-by-side table -----------------------------------------------------------------------------------
@@ -309,6 +316,9 @@ class Row:
             return float("nan")
         pairs = zip(self.mock, self.hello, strict=True)
         return statistics.median(m.requests_per_second / h.requests_per_second for m, h in pairs)
+
+    def answer_kib(self, runs: list[Run]) -> float:
+        return statistics.median(r.answer_bytes for r in runs) / 1024
 
     def p99_ratio(self) -> float:
         return statistics.median(m.p99_ms / p.p99_ms for m, p in zip(self.mock, self.prism, strict=True))
@@ -427,7 +437,7 @@ def report(rows: list[Row], large: dict[str, float], start: dict[str, float], bi
     verdicts: list[bool] = []
     print()
     header = f"{'route':<44} {'c':>3} {'mock r/s':>9} {'prism r/s':>9} {'mock/prism min|med|max':>24} {'p99 m/p':>7}"
-    print(header + f" {'of hello':>8}  verdict")
+    print(header + f" {'of hello':>8} {'KiB m|p':>11}  verdict")
     for row in rows:
         ratios = row.ratios()
         med = statistics.median(ratios)
@@ -441,11 +451,12 @@ def report(rows: list[Row], large: dict[str, float], start: dict[str, float], bi
         mock_rps = statistics.median(r.requests_per_second for r in row.mock)
         prism_rps = statistics.median(r.requests_per_second for r in row.prism)
         spread = f"{min(ratios):.2f}|{med:.2f}|{max(ratios):.2f}"
+        sizes = f"{row.answer_kib(row.mock):.1f}|{row.answer_kib(row.prism):.1f}"
         note = f" (mock: {failed} failed)" if failed else ""
         note += f" (Prism: {baseline_failed} failed)" if baseline_failed else ""
         print(
             f"{row.route:<44} {row.connections:>3} {mock_rps:>9.0f} {prism_rps:>9.0f} {spread:>24} {p99:>7.2f}"
-            f" {row.of_hello():>8.2f}  {'ok' if met else 'MISSED'} (target {row.target}x){note}"
+            f" {row.of_hello():>8.2f} {sizes:>11}  {'ok' if met else 'MISSED'} (target {row.target}x){note}"
         )
     print()
     checks = [
