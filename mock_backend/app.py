@@ -47,7 +47,7 @@ from mock_backend.config import Settings
 from mock_backend.domain.backend import Backend
 from mock_backend.domain.clock import Clock, FrozenClock, SystemClock
 from mock_backend.domain.security import Signer
-from mock_backend.scenarios import Plan, Progress, Scenario, ScenarioError, build, load, plan, substitutions
+from mock_backend.scenarios import Plan, Progress, Scenario, build, load, plan, substitutions
 from mock_backend.storage.blobs import FileBlobStore
 from mock_backend.storage.database import Database
 from mock_backend.storage.faults import SharedFaultPlan
@@ -96,15 +96,18 @@ def create_app(
     signer = Signer(secret)
     backend = Backend(uow=database, blobs=store, settings=settings, clock=clock or SystemClock(), signer=signer)
     if empty:
-        # Planned (read, rendered, checked) before anything is built. If that fails, the database is marked new
-        # again, so the next start builds the world instead of serving an empty one.
+        # Planned (read, rendered, checked) before anything is built. If that fails, or the build is stopped half
+        # way (SIGTERM, Ctrl+C) or fails, the database is marked new again, so the next start builds the world
+        # instead of serving an empty one or the part that was built (which it removes first).
         try:
             planned = plan(load(settings.scenario), substitutions(settings))
-        except ScenarioError:
+            if backend.accounts():
+                backend.wipe()
+            made = build_world(backend, planned, progress)
+        except BaseException:
             database.forget_schema_version()
             _discard(database, store, scratch)
             raise
-        made = build_world(backend, planned, progress)
         log.info("built the %s world into %s (%d records)", settings.scenario, data_dir, made.records)
     if settings.sweep_at_start:
         log_sweep(backend.sweep(), "at start")

@@ -15,7 +15,8 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
@@ -31,7 +32,16 @@ from mock_backend.config import Quirks, Settings
 from mock_backend.domain.errors import DomainError
 from mock_backend.domain.seed import DEMO_EMAIL, DEMO_PASSWORD
 from mock_backend.logs import configure_logging
-from mock_backend.server import bound_url, bound_url_of, free_port, make_server, serve_with_granian
+from mock_backend.server import (
+    STOP_GRACE_SECONDS,
+    STOP_SIGNALS,
+    bound_url,
+    bound_url_of,
+    free_port,
+    ignored_at_start,
+    make_server,
+    serve_with_granian,
+)
 from mock_backend.storage.database import Database, SchemaMismatch
 from mock_backend.storage.export import STELA_SQL, stela_sql
 from mock_backend.sweeper import Sweeper
@@ -296,6 +306,13 @@ def main() -> None:
     help="Threads per worker: uploads and downloads run side by side; API calls take turns (see api/gate.py).",
 )
 @click.option(
+    "--stop-grace",
+    default=STOP_GRACE_SECONDS,
+    show_default=True,
+    type=click.IntRange(0, 3600),
+    help="Seconds a stop leaves requests in flight to finish before granian's workers are killed (0: none).",
+)
+@click.option(
     "--log-level",
     default="info",
     show_default=True,
@@ -328,9 +345,15 @@ def serve(
     server_name: str,
     workers: int,
     threads: int,
+    stop_grace: int,
     log_level: str,
 ) -> None:
-    """Start the mock (building a scenario's world on first start) on a production WSGI server."""
+    """Start the mock (building a scenario's world on first start) on a production WSGI server.
+
+    SIGTERM, SIGINT (Ctrl+C) or SIGHUP stop it: the requests in flight get --stop-grace seconds to finish, a
+    second signal or SIGQUIT stops it at once. Either way the workers are gone, the data directory is left
+    clean, and the exit status is 0.
+    """
     configure_logging(log_level)
     # OpenSSH keeps many reads in flight; waitress' queue-depth warnings are noise, not trouble.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR if log_level != "debug" else logging.DEBUG)
@@ -366,35 +389,63 @@ def serve(
         allowed = cors_origins or settings.cors_origins
         exact = tuple(f"^{re.escape(origin)}$" for origin in web_app_origins)
         settings = replace(settings, cors_origins=allowed + exact)
-    # SIGTERM (how CI and process managers stop us) unwinds like Ctrl+C, so an --ephemeral
-    # instance removes its temporary directory on the way out.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if port and not _port_is_free(host, port):
         _fail(
             f"{host}:{port} is in use (another server listens there): pick another --port, or --port 0 for a free one"
         )
-    if server_name == "waitress":
-        _serve_waitress(settings, host, port, threads)
-    else:
-        _serve_granian(settings, host, port, threads, workers, log_level)
+    try:
+        with _stopped_by_signals():
+            if server_name == "waitress":
+                _serve_waitress(settings, host, port, threads)
+            else:
+                _serve_granian(settings, host, port, threads, workers, log_level, stop_grace)
+    except KeyboardInterrupt:
+        pass  # a stop signal while building the world, or on waitress: everything on the way out has been undone
+    click.echo("stopped")
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """Within the block, the stop signals unwind like Ctrl+C (KeyboardInterrupt), unless granian has taken them over
+    (server.serve_with_granian); the handlers before are put back after it.
+
+    SIGTERM is how CI, `timeout`, docker and process managers stop a program, and SIGHUP what a closing terminal
+    sends: unwinding undoes what was started (a world half built, an --ephemeral instance's temporary directory).
+    SIGINT too, although a shell that starts a job in the background has it ignored (that job ignored it while
+    building its world, and took it once granian set its handler). SIGHUP and SIGQUIT stay ignored if they were
+    (nohup, such a background job).
+    """
+    before = {number: signal.getsignal(number) for number in STOP_SIGNALS}
+    for number in set(STOP_SIGNALS) - ignored_at_start(before):
+        signal.signal(number, _interrupt)
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            if handler is not None:  # None: a handler not set from Python, which cannot be put back
+                signal.signal(number, handler)
 
 
 def _serve_waitress(settings: Settings, host: str, port: int, threads: int) -> None:
-    """Serve in this process on waitress."""
+    """Serve in this process on waitress until a stop signal (which closes every connection at once)."""
     app, token, login = _start(settings)
     server = make_server(app, host, port, threads)
     _announce(bound_url(server, host), settings, token, testing.control_token(app), login)
     sweeper = Sweeper(testing.backend_of(app), settings.sweep_interval_seconds).start()
     try:
         server.run()
-    except KeyboardInterrupt:
-        click.echo("stopped")
     finally:
         sweeper.stop()
         server.close()
 
 
-def _serve_granian(settings: Settings, host: str, port: int, threads: int, workers: int, log_level: str) -> None:
+def _serve_granian(
+    settings: Settings, host: str, port: int, threads: int, workers: int, log_level: str, stop_grace: int
+) -> None:
     """Serve on granian: this process builds the world, prints the banner and sweeps; workers answer requests."""
     scratch = Path(tempfile.mkdtemp(prefix="permanent-mock-")) if settings.data_dir is None else None
     try:
@@ -405,7 +456,8 @@ def _serve_granian(settings: Settings, host: str, port: int, threads: int, worke
         shared = replace(shared, control_token=control, sweep_at_start=False)
         port = port or free_port(host)
         base = bound_url_of(host, port)
-        sweeper = Sweeper(testing.backend_of(app), settings.sweep_interval_seconds).start()
+        backend = testing.backend_of(app)
+        sweeper = Sweeper(backend, settings.sweep_interval_seconds).start()
         try:
             serve_with_granian(
                 shared,
@@ -414,13 +466,18 @@ def _serve_granian(settings: Settings, host: str, port: int, threads: int, worke
                 threads=threads,
                 workers=workers,
                 log_level=log_level,
+                stop_grace=stop_grace,
                 on_listening=lambda: _announce_when_answering(base, settings, token, control, login),
             )
-        except KeyboardInterrupt:
-            pass
         finally:
             sweeper.stop()
-        click.echo("stopped")
+            # A worker killed at the end of the grace (or at once) could not remove the bytes its uploads in
+            # flight had received; the workers are gone now, so they go here rather than at the next start.
+            files, size = backend.blobs.sweep_incoming()
+            if files:
+                logging.getLogger(__name__).info(
+                    "removed %d half-received file(s) (%d bytes) of cut-off uploads", files, size
+                )
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)

@@ -6,11 +6,13 @@ import contextlib
 import functools
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 from flask import Flask
@@ -28,6 +30,8 @@ _SPARE_DESCRIPTORS = 64
 CHANNEL_TIMEOUT = 60
 #: Request line plus headers, in bytes (waitress's default); larger answers 431.
 MAX_HEADER_BYTES = 256 * 1024
+#: Seconds a stop (SIGTERM, SIGINT, SIGHUP) gives the requests in flight to finish before their worker is killed.
+STOP_GRACE_SECONDS = 5
 
 
 def connection_limit(wanted: int = CONNECTION_LIMIT) -> int:
@@ -167,6 +171,68 @@ def _die_with(server_pid: int) -> None:
     threading.Thread(target=watch, name="permanent-mock-parent-watch", daemon=True).start()
 
 
+#: The signals that stop a server: SIGTERM, SIGINT and SIGHUP with a grace, SIGQUIT at once (Windows has only the
+#: first two).
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT") if hasattr(signal, name)
+)
+#: Those a server leaves ignored when they were ignored at its start: nohup ignores SIGHUP, a shell ignores SIGINT
+#: and SIGQUIT in what it starts in the background. (SIGINT stops it even so, as it did under granian's own
+#: handler, which a script may rely on.)
+KEPT_IGNORED = frozenset(getattr(signal, name) for name in ("SIGHUP", "SIGQUIT") if hasattr(signal, name))
+
+
+def ignored_at_start(handlers: dict[int, Any]) -> frozenset[int]:
+    """Return which of the stop signals whose `handlers` are given stay ignored (see KEPT_IGNORED)."""
+    return frozenset(
+        number for number, handler in handlers.items() if number in KEPT_IGNORED and handler == signal.SIG_IGN
+    )
+
+
+class _Stopper:
+    """Stops a granian server on SIGTERM, SIGINT or SIGHUP with a grace; a second signal, or SIGQUIT, at once.
+
+    granian (2.8.9, granian.server.common) sets handlers of its own as it starts: SIGINT and SIGTERM flag a stop,
+    which then waits for the workers (up to `workers_kill_timeout`), and a second one changes nothing; SIGHUP
+    respawns every worker (even under nohup, whose SIG_IGN it replaces). `install` replaces them from granian's
+    start-up hook, which runs after they are set: the first stop signal asks granian to stop, as before; a further
+    one (or SIGQUIT, or any with a grace of 0) kills the workers, which ends granian's wait for them.
+    """
+
+    def __init__(self, server: Any, grace: int, ignored: frozenset[int]) -> None:
+        self._server = server
+        self._grace = grace
+        self._ignored = ignored
+        self._asked = False
+
+    def install(self) -> None:
+        """Take over the stop signals (run in the main thread, after granian set its handlers)."""
+        self._asked = bool(self._server.interrupt_signal)  # a signal that came before: granian's handler took it
+        for number in STOP_SIGNALS:
+            if number in self._ignored:
+                signal.signal(number, signal.SIG_IGN)  # granian's SIGHUP handler replaced nohup's SIG_IGN
+            elif number == getattr(signal, "SIGQUIT", None):
+                signal.signal(number, self._stop_at_once)
+            else:
+                # A hang-up (the terminal closed) stops a server in the foreground, as it stops any program.
+                signal.signal(number, self._stop)
+
+    def _stop(self, _signum: int, _frame: FrameType | None) -> None:
+        if self._asked or self._grace == 0:
+            self._stop_at_once(_signum, _frame)
+            return
+        self._asked = True
+        self._server.signal_handler_interrupt()
+
+    def _stop_at_once(self, _signum: int, _frame: FrameType | None) -> None:
+        self._asked = True
+        # granian's own kill (SIGKILL), which marks the worker as stopped by the server, not as crashed.
+        for worker in list(self._server.wrks):
+            with contextlib.suppress(AttributeError, ValueError, OSError):  # not started, or already reaped
+                worker.kill()
+        self._server.signal_handler_interrupt()
+
+
 def serve_with_granian(
     settings: Settings,
     host: str,
@@ -175,11 +241,15 @@ def serve_with_granian(
     threads: int,
     workers: int,
     log_level: str,
+    stop_grace: int = STOP_GRACE_SECONDS,
     on_listening: Callable[[], None] = lambda: None,
 ) -> None:
-    """Serve the mock on granian until SIGINT or SIGTERM; each worker builds its app from `settings`.
+    """Serve the mock on granian until SIGTERM, SIGINT or SIGHUP; each worker builds its app from `settings`.
 
-    `on_listening` runs once the port is bound, before the workers start (connections wait in the backlog).
+    A stop lets the requests in flight finish for up to `stop_grace` seconds, then kills the workers still busy;
+    a second stop signal, or SIGQUIT, kills them at once. The signal handlers in place before are put back on
+    return. `on_listening` runs once the port is bound, before the workers start (connections wait in the
+    backlog).
     """
     from granian.constants import Interfaces
     from granian.http import HTTP1Settings
@@ -198,13 +268,25 @@ def serve_with_granian(
         backlog=CONNECTION_LIMIT,
         log_enabled=False,
         respawn_failed_workers=True,
-        # A worker that has not stopped this long after being asked is killed (granian waits for ever otherwise).
-        workers_kill_timeout=5,
+        # granian (2.8) stops a worker by letting each open connection finish the request it is in, with no time
+        # limit of its own: an upload that trickles in, or a client dripping its headers (up to the header timeout
+        # above), holds the worker as long as it lasts. This is the limit: a worker still busy this long after the
+        # stop is killed (SIGKILL), and the server removes the bytes its cut-off uploads had received. (0 is
+        # granian's "wait for ever"; a grace of 0 kills at once in _Stopper instead.)
+        workers_kill_timeout=max(1, stop_grace),
     )
     # Workers start as fresh interpreters, not forks: a fork copies this process's threads' locks (the banner
     # thread's first request held an import lock at fork time, and the worker hung on its first answer) and its
     # open database connections. (Python 3.14 stopped forking by default for the same reason.)
     multiprocessing.set_start_method("spawn", force=True)
+    before = {number: signal.getsignal(number) for number in STOP_SIGNALS}
+    stopper = _Stopper(server, stop_grace, ignored_at_start(before))
+    server.on_startup(stopper.install)
     server.on_startup(on_listening)
     loader = functools.partial(_worker_app, settings, log_level, os.getpid())
-    server.serve(target_loader=loader, wrap_loader=False)
+    try:
+        server.serve(target_loader=loader, wrap_loader=False)
+    finally:
+        for number, handler in before.items():
+            if handler is not None:  # None: a handler not set from Python, which cannot be put back
+                signal.signal(number, handler)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import re
 import subprocess
 import sysconfig
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +44,7 @@ def served(*args: str, stderr_to: Path | None = None, timeout: float = 60) -> It
     def read() -> None:
         for line in stdout:
             lines.put(line)
+        lines.put("")  # end of output (a line read is never empty): the process has ended
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
@@ -51,6 +54,9 @@ def served(*args: str, stderr_to: Path | None = None, timeout: float = 60) -> It
                 line = lines.get(timeout=timeout)
             except queue.Empty:
                 raise AssertionError(f"permanent-mock serve {' '.join(args)} printed no URL in {timeout} s") from None
+            if not line:
+                status = process.wait(timeout=15)
+                raise AssertionError(f"permanent-mock serve {' '.join(args)} ended (status {status}) before its URL")
             match = SERVING.search(line)
             if match:
                 break
@@ -63,3 +69,41 @@ def served(*args: str, stderr_to: Path | None = None, timeout: float = 60) -> It
         stdout.close()
         if log:
             log.close()
+
+
+def descendants(pid: int) -> list[int]:
+    """Return the processes below `pid` (its children, theirs, …), read from /proc (Linux)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue  # gone meanwhile
+            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])  # the name may hold spaces or ")"
+    found: list[int] = []
+    below = [pid]
+    while below:
+        parent = below.pop()
+        children = [child for child, its_parent in parents.items() if its_parent == parent]
+        found += children
+        below += children
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Tell whether a process exists and has not ended (a zombie waiting to be reaped has ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def still_alive(pids: Iterable[int], timeout: float) -> list[int]:
+    """Wait up to `timeout` seconds for every process of `pids` to end; return those that have not."""
+    deadline = time.monotonic() + timeout
+    left = [pid for pid in pids if alive(pid)]
+    while left and time.monotonic() < deadline:
+        time.sleep(0.05)
+        left = [pid for pid in left if alive(pid)]
+    return left

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,8 +12,10 @@ import pytest
 from flask import Flask
 
 from mock_backend.api import errors
+from mock_backend.app import create_app
 from mock_backend.config import Settings
 from mock_backend.domain import messages
+from mock_backend.scenarios import Progress
 from mock_backend.testing import backend_of
 from tests.conftest import DEMO_ARCHIVE, Api, World, build_app, copy_data_dir, ok
 from tests.openapi_check import ContractClient
@@ -164,6 +168,32 @@ def test_restart_keeps_tokens_valid(restart: Restart) -> None:
         headers={"Request-Version": "2", "Authorization": f"Bearer {restart.old_token}"},
     )
     assert response.status_code == 200
+
+
+def _counts(data_dir: Path) -> list[int]:
+    """Return how many accounts, folders and records a data directory's database holds."""
+    with closing(sqlite3.connect(data_dir / "mock.sqlite3")) as db:
+        return [
+            db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("accounts", "folders", "records")
+        ]
+
+
+def test_restart_after_a_first_start_stopped_while_building_builds_the_whole_world(tmp_path: Path) -> None:
+    """A build cut short (SIGTERM unwinds like Ctrl+C) is not served as it was left: the next start builds it anew."""
+    whole, cut = tmp_path / "whole", tmp_path / "cut"
+    create_app(Settings(data_dir=whole))
+
+    def stop_after_the_first_files(made: Progress) -> None:
+        if made.records:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        create_app(Settings(data_dir=cut), progress=stop_after_the_first_files)
+    left = _counts(cut)
+    create_app(Settings(data_dir=cut))
+    gc.collect()  # the apps' finalizers close their databases
+    assert 0 < left[2] < _counts(whole)[2], left
+    assert _counts(cut) == _counts(whole)
 
 
 # ---------------------------------------------------------------- ephemeral

@@ -1,11 +1,16 @@
-"""Tests of mock_backend.server: serving an app over real HTTP on a thread."""
+"""Tests of mock_backend.server: serving an app over real HTTP on a thread, and stopping `permanent-mock serve`."""
 
 from __future__ import annotations
 
 import resource
+import signal
 import socket
+import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -74,3 +79,121 @@ def test_an_over_long_request_line_answers_431(app: Flask) -> None:
             connection.sendall(b"GET /_mock/health?x=" + b"a" * 300_000 + b" HTTP/1.1\r\nHost: mock\r\n\r\n")
             status_line = connection.recv(4096).split(b"\r\n", 1)[0]
     assert status_line.split(b" ", 2)[1] == b"431"
+
+
+# ---------------------------------------------------------------- stopping `permanent-mock serve` (granian)
+#: Seconds a stop may take before a test calls it a hang: far more than one takes (a stop waits at most
+#: --stop-grace for requests in flight), far less than a forgotten server would hold a CI job.
+HANG_GUARD = 30
+
+
+@contextmanager
+def _serving(data_dir: Path, *args: str) -> Iterator[tuple[processes.Served, list[int]]]:
+    """Serve `data_dir` on granian with two workers; yield the server and the processes below it."""
+    with processes.served("--data-dir", str(data_dir), "--port", "0", "--workers", "2", *args) as server:
+        yield server, processes.descendants(server.process.pid)
+
+
+def _after_stop(server: processes.Served, below: list[int], data_dir: Path) -> tuple[int | None, list[int], list[str]]:
+    """Wait for a stopped server; return its exit status (None: still running), the processes below it still alive,
+    and what it left in the data directory (its server note, stores' half-received bytes and locks)."""
+    try:
+        status: int | None = server.process.wait(timeout=HANG_GUARD)
+    except subprocess.TimeoutExpired:
+        status = None
+    left = processes.still_alive(below, timeout=5)  # PR_SET_PDEATHSIG ends an orphan at once; this is slack
+    kept = [*(data_dir / "servers").iterdir(), *(data_dir / "blobs" / "incoming").iterdir()]
+    return status, left, sorted(str(path.relative_to(data_dir)) for path in kept)
+
+
+def _keep_alive(url: str) -> socket.socket:
+    """Open a connection, have one request answered on it, and leave it open (HTTP/1.1 keep-alive)."""
+    address = urlsplit(url)
+    connection = socket.create_connection((address.hostname, address.port), timeout=10)
+    connection.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: mock\r\n\r\n")
+    assert connection.recv(4096).startswith(b"HTTP/1.1 200"), "the kept-alive connection was not answered"
+    return connection
+
+
+def _upload_in_flight(url: str, data_dir: Path) -> socket.socket:
+    """Start an upload whose body never comes in full; return its connection once a worker is storing its bytes."""
+    address = urlsplit(url)
+    connection = socket.create_connection((address.hostname, address.port), timeout=10)
+    part = (
+        b'--cut\r\nContent-Disposition: form-data; name="file"; filename="a.bin"\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\n" + b"x" * 600_000  # more than a read (256 KiB)
+    )
+    connection.sendall(
+        b"POST /s3/permanent-mock HTTP/1.1\r\nHost: mock\r\nContent-Type: multipart/form-data; boundary=cut\r\n"
+        b"Content-Length: 10000000\r\n\r\n" + part
+    )
+    deadline = time.monotonic() + HANG_GUARD
+    while not any(path.is_file() for path in (data_dir / "blobs" / "incoming").glob("*/*")):
+        assert time.monotonic() < deadline, "no worker started storing the upload"
+        time.sleep(0.02)
+    return connection
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["sigterm", "sighup"])
+def test_stop_signal_ends_an_idle_server_and_its_workers_with_status_0(tmp_path: Path, stop: signal.Signals) -> None:
+    """SIGTERM (how CI, docker and process managers stop a program) or SIGHUP (the terminal closed) ends the server
+    and every worker, with exit status 0, and leaves nothing in the data directory."""
+    data_dir = tmp_path / "data"
+    with _serving(data_dir) as (server, below):
+        server.process.send_signal(stop)
+        stopped = _after_stop(server, below, data_dir)
+    assert (len(below) >= 2, stopped) == (True, (0, [], [])), below
+
+
+def test_sigterm_with_a_kept_alive_connection_and_an_upload_in_flight_ends_everything_within_the_grace(
+    tmp_path: Path,
+) -> None:
+    """An idle kept-alive connection does not hold the stop; an upload that never ends is cut after --stop-grace,
+    and the bytes it had sent are removed."""
+    data_dir = tmp_path / "data"
+    with (
+        _serving(data_dir, "--stop-grace", "1") as (server, below),
+        _keep_alive(server.url),
+        _upload_in_flight(server.url, data_dir),
+    ):
+        server.process.send_signal(signal.SIGTERM)
+        stopped = _after_stop(server, below, data_dir)
+    assert stopped == (0, [], [])
+
+
+def test_second_stop_signal_ends_the_server_at_once_without_waiting_for_the_grace(tmp_path: Path) -> None:
+    """SIGTERM, then Ctrl+C while an upload holds the stop: the server does not wait out its (long) grace."""
+    data_dir = tmp_path / "data"
+    grace = str(HANG_GUARD * 2)  # only the second signal can end the stop before the hang guard
+    with _serving(data_dir, "--stop-grace", grace) as (server, below), _upload_in_flight(server.url, data_dir):
+        server.process.send_signal(signal.SIGTERM)
+        time.sleep(0.5)  # the first signal is taken (two of one kind at once could arrive as one)
+        server.process.send_signal(signal.SIGINT)
+        stopped = _after_stop(server, below, data_dir)
+    assert stopped == (0, [], [])
+
+
+def test_sigterm_while_building_the_world_stops_with_status_0_and_leaves_no_store_behind(tmp_path: Path) -> None:
+    """A first start stopped half way through building a big world exits 0 and leaves no half-received bytes or
+    locks (that the next start rebuilds the world is tested in test_app)."""
+    data_dir = tmp_path / "data"
+    log = tmp_path / "serve.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [str(processes.EXECUTABLE), "serve", "--data-dir", str(data_dir), "--port", "0", "--scenario", "large"],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    try:
+        deadline = time.monotonic() + HANG_GUARD
+        while "building the world" not in log.read_text():  # the progress bar: records are being made
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "no progress bar: the world is not being built"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        status = process.wait(timeout=HANG_GUARD)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert (status, sorted(path.name for path in (data_dir / "blobs" / "incoming").iterdir())) == (0, [])
