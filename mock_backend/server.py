@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import multiprocessing
 import os
 import signal
@@ -32,6 +33,8 @@ CHANNEL_TIMEOUT = 60
 MAX_HEADER_BYTES = 256 * 1024
 #: Seconds a stop (SIGTERM, SIGINT, SIGHUP) gives the requests in flight to finish before their worker is killed.
 STOP_GRACE_SECONDS = 5
+
+log = logging.getLogger(__name__)
 
 
 def connection_limit(wanted: int = CONNECTION_LIMIT) -> int:
@@ -207,6 +210,11 @@ class _Stopper:
 
     def install(self) -> None:
         """Take over the stop signals (run in the main thread, after granian set its handlers)."""
+        if not all(hasattr(self._server, name) for name in ("interrupt_signal", "signal_handler_interrupt", "wrks")):
+            # Another granian than the one this was written against: its own handlers stay (a stop still ends
+            # within workers_kill_timeout), rather than a start-up that fails.
+            log.warning("granian %s: its own stop handling is kept (no second-signal stop)", _granian_version())
+            return
         self._asked = bool(self._server.interrupt_signal)  # a signal that came before: granian's handler took it
         for number in STOP_SIGNALS:
             if number in self._ignored:
@@ -231,6 +239,12 @@ class _Stopper:
             with contextlib.suppress(AttributeError, ValueError, OSError):  # not started, or already reaped
                 worker.kill()
         self._server.signal_handler_interrupt()
+
+
+def _granian_version() -> str:
+    from importlib.metadata import version
+
+    return version("granian")
 
 
 def serve_with_granian(
