@@ -40,8 +40,10 @@ def typing(session: nox.Session) -> None:
     session.run(_tool("mypy"), *session.posargs)
 
 
-#: One worker per core; a module's tests stay on one worker, so module fixtures (PostgreSQL) start once.
-_PARALLEL = ("-n", "auto", "--dist", "loadfile")
+#: One worker per core; a module's tests stay on one worker, so module fixtures (PostgreSQL) start once. The
+#: modules go out in collection order, which tests/conftest.py starts with the slow ones (xdist's own order
+#: puts the modules with the fewest tests last: the slowest, which then ran on one worker while the other idled).
+_PARALLEL = ("-n", "auto", "--dist", "loadfile", "--no-loadscope-reorder")
 
 
 @nox.session(venv_backend="none")

@@ -73,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--mutant", action="append", default=[], choices=sorted(mutants.BY_NAME), help="repeatable")
     check.add_argument("--jobs", type=int, default=2, help="suite processes at a time (default 2)")
     check.add_argument("--examples", type=int, default=selfcheck.DEFAULT_EXAMPLES, help="schemathesis examples")
+    check.add_argument(
+        "--all-modules",
+        action="store_true",
+        help="run every suite module against each mutant, not only those it is visible in, and fail when one shows "
+        "in a module its visible_in leaves out",
+    )
     check.add_argument("--out", type=Path, default=Path("reports/selfcheck.json"), help="JSON report")
     check.add_argument("--workdir", type=Path, default=None, help="keep runs and snapshots here (default: temporary)")
 
@@ -147,10 +153,14 @@ def run_differential(reference: str, candidate: str, token: str | None, allow: P
     return EXIT_CLEAN if report.clean and not report.stale_entries else EXIT_DRIFT
 
 
-def run_selfcheck(names: Sequence[str], jobs: int, examples: int, out: Path, workdir: Path | None) -> int:
+def run_selfcheck(
+    names: Sequence[str], jobs: int, examples: int, out: Path, workdir: Path | None, *, all_modules: bool = False
+) -> int:
     """Run `selfcheck`; return the exit code."""
     with tempfile.TemporaryDirectory(prefix="permanent-selfcheck-") as scratch:
-        report = selfcheck.run_selfcheck(workdir or Path(scratch), names, jobs=jobs, examples=examples)
+        report = selfcheck.run_selfcheck(
+            workdir or Path(scratch), names, jobs=jobs, examples=examples, all_modules=all_modules
+        )
         selfcheck.write(report, out)
     print(report.summary())
     print(f"report: {out}")
@@ -223,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_differential(args.reference, args.candidate, args.token, args.allow, args.out)
     if args.command == "sweep":
         return run_sweep(args.older_than, args.yes)
-    return run_selfcheck(args.mutant, args.jobs, args.examples, args.out, args.workdir)
+    return run_selfcheck(args.mutant, args.jobs, args.examples, args.out, args.workdir, all_modules=args.all_modules)
 
 
 if __name__ == "__main__":

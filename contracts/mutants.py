@@ -352,6 +352,26 @@ def server_error_on_malformed_json(app: WSGIApplication) -> WSGIApplication:
 
 # --------------------------------------------------------------------------- the catalogue
 
+#: The suite's contract layer (contracts/suite/<module>.py): every real behaviour must pass it, and the self-check
+#: runs it against each one; the behaviour layers (the scenario modules) may fail on one, by design.
+CONTRACT_MODULES: tuple[str, ...] = ("test_schemathesis", "test_spec")
+#: The suite's scenario modules: every other test module of contracts/suite (tests/contracts/test_mutants.py
+#: checks that the two lists name every module, so a new one is placed in the self-check on purpose).
+SCENARIO_MODULES: tuple[str, ...] = (
+    "test_access",
+    "test_auth",
+    "test_deletes",
+    "test_files",
+    "test_names",
+    "test_protocol",
+    "test_quirks",
+    "test_sequences",
+    "test_share_links",
+    "test_stela_share_links",
+    "test_trees",
+    "test_web_app",
+)
+
 
 @dataclass(frozen=True)
 class Mutant:
@@ -367,6 +387,13 @@ class Mutant:
     #: True for a behaviour the real service shows: the contract layer must accept it (no contract test may
     #: fail on it), while the compare must still flag it as drift from the mock.
     real: bool = False
+    #: The suite modules (file stems in contracts/suite) in which it shows, as a failing test or as drift in a
+    #: scenario's snapshot. The self-check runs only these against it (a real behaviour also gets the contract
+    #: layer, which must accept it), so they must catch a drift and show all of `expected_drift`. The whole suite
+    #: against every mutant cost the self-check most of its time and told no more: no drift shows in the
+    #: contract layer's snapshots, and the scenarios catch every drift without its fuzzing.
+    #: `selfcheck --all-modules` runs every module and fails when a mutant shows in a module not listed here.
+    visible_in: tuple[str, ...] = ()
 
     def wrap(self, app: WSGIApplication) -> WSGIApplication:
         """Return the app with this mutant's middleware applied (the app itself if it has none)."""
@@ -379,12 +406,24 @@ MUTANTS: tuple[Mutant, ...] = (
         "(a) PHP VOs rename downloadName to download_name",
         rename_download_name,
         expected_drift=frozenset({("missing_field", "*.downloadName"), ("extra_field", "*.download_name")}),
+        visible_in=SCENARIO_MODULES,
     ),
     Mutant(
         "folder-id-string",
         "(b) PHP FolderVO.folderId is a string",
         folder_id_as_string,
         expected_drift=frozenset({("type_change", "*.folderId")}),
+        visible_in=(
+            "test_access",
+            "test_deletes",
+            "test_names",
+            "test_protocol",
+            "test_quirks",
+            "test_sequences",
+            "test_stela_share_links",
+            "test_trees",
+            "test_web_app",
+        ),
     ),
     Mutant(
         "no-original-file",
@@ -398,18 +437,41 @@ MUTANTS: tuple[Mutant, ...] = (
                 ("length_change", "*.files"),
             }
         ),
+        visible_in=(
+            "test_access",
+            "test_deletes",
+            "test_files",
+            "test_names",
+            "test_quirks",
+            "test_sequences",
+            "test_share_links",
+            "test_stela_share_links",
+            "test_trees",
+            "test_web_app",
+        ),
     ),
     Mutant(
         "ok-instead-of-404",
         "(d) 200 instead of 404",
         ok_instead_of_not_found,
         expected_drift=frozenset({("status_change", "status")}),
+        visible_in=(
+            "test_access",
+            "test_auth",
+            "test_deletes",
+            "test_protocol",
+            "test_sequences",
+            "test_share_links",
+            "test_stela_share_links",
+            "test_trees",
+        ),
     ),
     Mutant(
         "timestamp-offset",
         "(e) PHP *DT timestamps carry +00:00",
         timestamps_with_offset,
         expected_drift=frozenset({("type_change", "*DT")}),
+        visible_in=SCENARIO_MODULES,
     ),
     Mutant(
         "cursor-on-empty-page",
@@ -418,36 +480,49 @@ MUTANTS: tuple[Mutant, ...] = (
         expected_drift=frozenset(
             {("extra_field", "$.pagination.nextCursor"), ("extra_field", "$.pagination.nextPage")}
         ),
+        visible_in=(
+            "test_auth",
+            "test_deletes",
+            "test_quirks",
+            "test_sequences",
+            "test_stela_share_links",
+            "test_trees",
+        ),
     ),
     Mutant(
         "duplicates-not-suffixed",
         "(g) downloadName shows no ' (n)' suffix",
         duplicates_not_suffixed,
         expected_drift=frozenset({("value_change", "*.downloadName")}),
+        visible_in=("test_names",),
     ),
     Mutant(
         "500-on-malformed-json",
         "(h) 500 instead of 400 on a malformed JSON body",
         server_error_on_malformed_json,
         expected_drift=frozenset({("status_change", "status")}),
+        visible_in=("test_protocol",),
     ),
     Mutant(
         "v1-failure-as-400",
         "(i) a v1 business failure answered HTTP 400 instead of 200 with isSuccessful false",
         v1_failure_as_client_error,
         expected_drift=frozenset({("status_change", "status")}),
+        visible_in=("test_web_app",),
     ),
     Mutant(
         "v1-no-csrf",
         "(j) v1 answers without csrf",
         v1_without_csrf,
         expected_drift=frozenset({("missing_field", "$.csrf")}),
+        visible_in=("test_web_app",),
     ),
     Mutant(
         "v1-bare-vo",
         "(k) v1 Results data hold a lone VO bare, without its VO-name key",
         v1_bare_vos,
         expected_drift=frozenset({("missing_field", "$.Results[].data[].*"), ("extra_field", "$.Results[].data[].*")}),
+        visible_in=("test_web_app",),
     ),
     Mutant(
         "real-cdn-urls",
@@ -462,6 +537,18 @@ MUTANTS: tuple[Mutant, ...] = (
             }
         ),
         real=True,
+        visible_in=(
+            "test_access",
+            "test_deletes",
+            "test_files",
+            "test_names",
+            "test_quirks",
+            "test_sequences",
+            "test_share_links",
+            "test_stela_share_links",
+            "test_trees",
+            "test_web_app",
+        ),
     ),
     Mutant(
         "real-register-null-files",
@@ -469,6 +556,16 @@ MUTANTS: tuple[Mutant, ...] = (
         register_record_without_files,
         expected_drift=frozenset({("type_change", "$.FileVOs")}),
         real=True,
+        visible_in=(
+            "test_access",
+            "test_deletes",
+            "test_files",
+            "test_names",
+            "test_quirks",
+            "test_sequences",
+            "test_share_links",
+            "test_stela_share_links",
+        ),
     ),
     Mutant(
         "real-z-file-timestamps",
@@ -476,6 +573,14 @@ MUTANTS: tuple[Mutant, ...] = (
         quirks={"stela_jsonb_file_timestamps": False},
         expected_drift=frozenset({("type_change", "*.files[].createdAt"), ("type_change", "*.files[].updatedAt")}),
         real=True,
+        visible_in=(
+            "test_access",
+            "test_files",
+            "test_names",
+            "test_sequences",
+            "test_stela_share_links",
+            "test_trees",
+        ),
     ),
     Mutant(
         "real-singular-next-page",
@@ -483,6 +588,15 @@ MUTANTS: tuple[Mutant, ...] = (
         singular_next_page_on_site,
         expected_drift=frozenset({("value_change", "$.pagination.nextPage")}),
         real=True,
+        visible_in=(
+            "test_access",
+            "test_files",
+            "test_names",
+            "test_protocol",
+            "test_quirks",
+            "test_sequences",
+            "test_trees",
+        ),
     ),
     Mutant(
         "real-fixture-items",
@@ -490,6 +604,15 @@ MUTANTS: tuple[Mutant, ...] = (
         items_without_item_type,
         expected_drift=frozenset({("missing_field", "$.items[].itemType")}),
         real=True,
+        visible_in=(
+            "test_access",
+            "test_files",
+            "test_names",
+            "test_protocol",
+            "test_quirks",
+            "test_sequences",
+            "test_trees",
+        ),
     ),
 )
 BY_NAME: Mapping[str, Mutant] = {mutant.name: mutant for mutant in MUTANTS}

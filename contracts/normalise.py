@@ -38,6 +38,8 @@ ID_KINDS: Mapping[str, str] = {
     "deletionId": "deletion",
     "deletedWithFolderLinkId": "link",
     "itemId": "item",
+    # Stela's share links by id: the ids the answer's items carry (`id` under `items`), also in its nextPage.
+    "shareLinkIds[]": "stela-item",
 }
 #: Keys of an `id` nested under these keys, and the kind it identifies.
 NESTED_ID_KINDS: Mapping[str, str] = {

@@ -1,11 +1,13 @@
 """The self-check: the suite must catch every drifted mock variant, and drift reports must show exactly the drift.
 
-It runs the contract suite (without the parts marked slow) against the in-process mock twice and
-against every mutant of `contracts.mutants`, recording snapshots; `--jobs` pytest processes share the targets
-(each target's run is still parametrized apart, and the mock's two runs go to different processes).
-A mutant is *killed* when some test fails against it that passes in both runs against the mock. Then it compares
-snapshots: mock against mock must be clean, and mock against a mutant must show the mutant's expected
-drift and nothing else (apart from what scenarios that stopped early did not record).
+It runs the contract suite (without the parts marked slow) against the in-process mock twice and against
+every mutant of `contracts.mutants`, recording snapshots; `--jobs` pytest processes share the targets (each
+target's run is still parametrized apart, and the mock's two runs go to different processes). The mock runs
+every module; a mutant runs the modules it is visible in (`Mutant.visible_in`, plus the contract layer for a
+real behaviour), or every module with `all_modules`. A mutant is *killed* when some test fails against it that
+passes in both runs against the mock. Then it compares snapshots: mock against mock must be clean, and mock
+against a mutant (over the modules the mutant ran) must show the mutant's expected drift and nothing else
+(apart from what scenarios that stopped early did not record).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +31,27 @@ REPORT_FORMAT = "permanent-contracts-selfcheck/1"
 CONSEQUENCES = frozenset({"outcome_change", "missing_exchange", "extra_exchange", "sequence_change"})
 DEFAULT_EXAMPLES = 10
 #: The suite's contract layer: a real behaviour must never fail these (the behaviour layers may, by design).
-CONTRACT_LAYER = ("contracts/suite/test_schemathesis.py::", "contracts/suite/test_spec.py::")
+CONTRACT_LAYER = tuple(f"contracts/suite/{module}.py::" for module in mutants.CONTRACT_MODULES)
+#: Every module of the suite (file stems), as `all_modules` runs them against each mutant.
+ALL_MODULES = tuple(sorted(path.stem for path in SUITE_DIR.glob("test_*.py")))
+
+
+def module_of(name: str) -> str:
+    """The suite module (file stem) of a test id (`contracts/suite/test_x.py::…`) or scenario (`test_x::…`)."""
+    return name.split("::", 1)[0].rsplit("/", 1)[-1].removesuffix(".py")
+
+
+def modules_of(mutant: mutants.Mutant, *, all_modules: bool = False) -> tuple[str, ...]:
+    """The suite modules the self-check runs against a mutant: where it is visible, and the contract layer for a
+    real behaviour (which must accept it); every module with `all_modules`."""
+    if all_modules:
+        return ALL_MODULES
+    return tuple(sorted({*mutant.visible_in, *(mutants.CONTRACT_MODULES if mutant.real else ())}))
+
+
+def in_modules(snapshots: dict[str, dict[str, JsonValue]], modules: Sequence[str]) -> dict[str, dict[str, JsonValue]]:
+    """The snapshots of scenarios in these modules (a mutant's run is compared with the mock's over its modules)."""
+    return {name: snapshot for name, snapshot in snapshots.items() if module_of(name) in modules}
 
 
 @dataclass
@@ -42,6 +64,12 @@ class SuiteRun:
     snapshots: Path
     seconds: float
     output: str = ""
+    #: The suite modules run against the target (every module unless `--target-modules` narrowed it).
+    modules: tuple[str, ...] = ALL_MODULES
+
+    def tests(self) -> set[str]:
+        """Ids of every test that ran, with the target removed."""
+        return {strip_target(test_id, self.target) for test_id in self.results}
 
     def failed(self) -> set[str]:
         """Ids of the tests that failed, with the target removed so runs against different targets compare."""
@@ -59,9 +87,12 @@ def run_suite(
     *,
     examples: int = DEFAULT_EXAMPLES,
     extra_args: Sequence[str] = (),
+    modules: Sequence[str] | None = None,
 ) -> SuiteRun:
-    """Run the suite against a target in a subprocess, recording snapshots and per-test outcomes under `workdir`."""
-    return run_suites([target], workdir, examples=examples, extra_args=extra_args)[target]
+    """Run the suite (or these modules of it) against a target in a subprocess, recording snapshots and
+    per-test outcomes under `workdir`."""
+    narrowed = {} if modules is None else {target: modules}
+    return run_suites([target], workdir, examples=examples, extra_args=extra_args, modules=narrowed)[target]
 
 
 _PASSING = frozenset({"passed", "skipped", "xfailed"})
@@ -73,23 +104,30 @@ def run_suites(
     *,
     examples: int = DEFAULT_EXAMPLES,
     extra_args: Sequence[str] = (),
+    modules: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, SuiteRun]:
     """Run the suite against several targets in one subprocess; return each target's run.
 
     One process pays pytest's, schemathesis' and the mock's start-up (~4 s) once instead of once per target;
     the suite parametrizes every test by target, so outcomes split by the target's id. Snapshots land in
     `workdir/snapshots/<target>` (the suite files one target's in the folder it is given, several in subfolders).
+    `modules` narrows targets to some suite modules (file stems); the others run every module.
     """
+    narrowed = {target: tuple(sorted(set(modules[target]))) for target in targets if modules and target in modules}
     labels = [t.replace(":", "-") for t in targets]
     snapshots = workdir / "snapshots"
     results = workdir / f"{'+'.join(labels)[:80]}.results.json"
+    # Name only the modules some target runs: a process without the contract layer skips loading it.
+    needed = ALL_MODULES if len(narrowed) < len(targets) else tuple(sorted(set().union(*narrowed.values())))
+    paths = [str(SUITE_DIR)] if needed == ALL_MODULES else [str(SUITE_DIR / f"{m}.py") for m in needed]
     command = [
         sys.executable,
         "-m",
         "pytest",
-        str(SUITE_DIR),
+        *paths,
         "--target",
         ",".join(targets),
+        *(f"--target-modules={target}={','.join(chosen)}" for target, chosen in narrowed.items()),
         "--record-snapshots",
         str(snapshots / labels[0] if len(targets) == 1 else snapshots),
         "--results-json",
@@ -116,7 +154,8 @@ def run_suites(
     for target, label in zip(targets, labels, strict=True):
         mine = {test: outcome for test, outcome in outcomes.items() if strip_target(test, target) != test}
         code = completed.returncode if len(targets) == 1 else int(any(o not in _PASSING for o in mine.values()))
-        runs[target] = SuiteRun(target, code, mine, snapshots / label, seconds, completed.stdout[-4000:])
+        chosen = narrowed.get(target, ALL_MODULES)
+        runs[target] = SuiteRun(target, code, mine, snapshots / label, seconds, completed.stdout[-4000:], chosen)
     return runs
 
 
@@ -130,6 +169,17 @@ class MutantResult:
     drift_items: list[drift.DriftItem] = field(default_factory=list)
     unexpected: list[drift.DriftItem] = field(default_factory=list)
     missing: list[tuple[str, str]] = field(default_factory=list)
+    #: Tests of the mutant's modules that ran against the mock but not against it: a verdict over tests that
+    #: never ran (a drift "caught", a real behaviour "accepted") would claim more than it checked.
+    unrun: list[str] = field(default_factory=list)
+
+    @property
+    def undeclared(self) -> list[str]:
+        """Modules outside `visible_in` (the contract layer aside) that it shows in, as a failing test or drift:
+        after an `all_modules` run, the modules its declaration leaves out."""
+        shown = {module_of(test) for test in self.killed_by}
+        shown |= {module_of(scenario) for item in self.drift_items for scenario in item.scenarios}
+        return sorted(shown - {*self.mutant.visible_in, *mutants.CONTRACT_MODULES})
 
     @property
     def killed(self) -> bool:
@@ -151,6 +201,11 @@ class MutantResult:
         """True when the drift report shows the expected drift and nothing else."""
         return not self.unexpected and not self.missing
 
+    @property
+    def sound(self) -> bool:
+        """True when every test of its modules ran against it, and it shows in no module it does not declare."""
+        return not self.unrun and not self.undeclared
+
     def as_json(self) -> dict[str, JsonValue]:
         """Plain JSON for the report."""
         return {
@@ -162,6 +217,9 @@ class MutantResult:
             "falsely_rejected": self.falsely_rejected,
             "rejected_by": list[JsonValue](self.rejected_by),
             "seconds": round(self.run.seconds, 1),
+            "modules": list[JsonValue](self.run.modules),
+            "unrun": list[JsonValue](self.unrun),
+            "undeclared_modules": list[JsonValue](self.undeclared),
             "drift_exact": self.drift_exact,
             "expected_drift": [list[JsonValue](pair) for pair in sorted(self.mutant.expected_drift)],
             "unexpected_drift": [item.as_json() for item in self.unexpected],
@@ -236,12 +294,13 @@ class SelfCheckReport:
 
     @property
     def passed(self) -> bool:
-        """Every drift caught, no real behaviour refused, mock against mock clean, every mutant's drift exact."""
+        """Every drift caught, no real behaviour refused, mock against mock clean, every mutant's drift exact, and
+        every mutant run over all the tests of its modules and visible in no module it does not declare."""
         return (
             self.kill_rate == 1.0
             and self.false_rejections == 0
             and self.mock_vs_mock.clean
-            and all(r.drift_exact for r in self.results)
+            and all(r.drift_exact and r.sound for r in self.results)
         )
 
     def as_json(self) -> dict[str, JsonValue]:
@@ -287,6 +346,10 @@ class SelfCheckReport:
                 lines.append(f"    unexpected drift: {item.operation} {item.kind} {item.path} {item.a!r} -> {item.b!r}")
             for kind, path in r.missing:
                 lines.append(f"    missing expected drift: {kind} {path}")
+            if r.unrun:
+                lines.append(f"    {len(r.unrun)} test(s) of its modules did not run against it, e.g. {r.unrun[0]}")
+            if r.undeclared:
+                lines.append(f"    visible in modules it does not declare (visible_in): {', '.join(r.undeclared)}")
         killed = sum(r.killed for r in self.drifts)
         lines += [
             "",
@@ -302,13 +365,16 @@ def run_selfcheck(
     *,
     jobs: int = 2,
     examples: int = DEFAULT_EXAMPLES,
+    all_modules: bool = False,
 ) -> SelfCheckReport:
     """Run the mock twice and each chosen mutant (all by default) in `jobs` suite processes side by side.
 
-    The two mock runs go to different processes (so "mock vs mock" compares independent runs); the mutants are
-    dealt out between them, each process running its share of targets in one start-up.
+    The two mock runs go to different processes (so "mock vs mock" compares independent runs) and run every
+    module; the mutants are dealt out between them, each process running its share of targets in one start-up,
+    each mutant over `modules_of` it (every module with `all_modules`).
     """
     chosen = [mutants.get(name) for name in names] if names else list(mutants.MUTANTS)
+    narrowed = {f"mutant:{m.name}": modules_of(m, all_modules=all_modules) for m in chosen}
     workdir.mkdir(parents=True, exist_ok=True)
     lanes = max(2, jobs)
     batches: list[tuple[Path, list[str]]] = [(workdir, ["mock"]), (workdir / "again", ["mock"])]
@@ -319,7 +385,7 @@ def run_selfcheck(
     def run(batch: tuple[Path, list[str]]) -> dict[str, SuiteRun]:
         folder, names_ = batch
         folder.mkdir(parents=True, exist_ok=True)
-        return run_suites(names_, folder, examples=examples) if names_ else {}
+        return run_suites(names_, folder, examples=examples, modules=narrowed) if names_ else {}
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         done = list(pool.map(run, batches))
@@ -330,12 +396,21 @@ def run_selfcheck(
         baseline, drift.load_snapshots(runs["mock-again"].snapshots), a_label="mock", b_label="mock (second run)"
     )
     results: list[MutantResult] = []
+    baselines = (runs["mock"], runs["mock-again"])
     for mutant in chosen:
         mutant_run = runs[f"mutant:{mutant.name}"]
-        items, unexpected, missing = check_drift(mutant, baseline, drift.load_snapshots(mutant_run.snapshots))
-        baselines = (runs["mock"], runs["mock-again"])
-        results.append(MutantResult(mutant, mutant_run, killers(baselines, mutant_run), items, unexpected, missing))
+        mine = in_modules(baseline, mutant_run.modules)
+        items, unexpected, missing = check_drift(mutant, mine, drift.load_snapshots(mutant_run.snapshots))
+        kills = killers(baselines, mutant_run)
+        results.append(
+            MutantResult(mutant, mutant_run, kills, items, unexpected, missing, unrun(runs["mock"], mutant_run))
+        )
     return SelfCheckReport(runs["mock"], runs["mock-again"], mock_vs_mock, results)
+
+
+def unrun(baseline: SuiteRun, run: SuiteRun) -> list[str]:
+    """Tests of the run's modules that ran against the mock but not in the run."""
+    return sorted(test for test in baseline.tests() - run.tests() if module_of(test) in run.modules)
 
 
 def write(report: SelfCheckReport, out: Path) -> None:

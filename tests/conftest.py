@@ -40,6 +40,20 @@ PRIVATE_ARCHIVE = "Other Private Archive"
 BOUNDARY = "----permanent-mock-test-boundary-7f3a9c"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On xdist workers, put the modules that hold a `slow` test first, each whole and in its order.
+
+    `--dist loadfile` hands the modules out in this order (the noxfile turns off xdist's own, which puts the
+    modules with the fewest tests last, and those are the slow ones: one self-check, one wheel install, one
+    benchmark run). Started first, the long modules run beside the many short ones, not after them on one
+    worker while the other has nothing left to do.
+    """
+    if not hasattr(config, "workerinput"):
+        return
+    slow = {item.path for item in items if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: item.path not in slow)  # stable: each module stays whole and in order
+
+
 def _seed(data_dir: Path) -> None:
     """Seed a data directory; the app is dropped on return, which releases its database."""
     create_app(Settings(data_dir=data_dir))

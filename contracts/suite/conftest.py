@@ -6,6 +6,7 @@ Options (each also readable from the environment):
     --record-snapshots DIR    write one normalised snapshot per scenario            PERMANENT_RECORD_SNAPSHOTS
     --results-json FILE       write {test id: outcome} (used by the self-check)
     --contract-examples N     schemathesis examples per operation and mode (25)     PERMANENT_CONTRACT_EXAMPLES
+    --target-modules T=M,…    run only these modules against target T (the self-check's mutants)
 """
 
 from __future__ import annotations
@@ -38,6 +39,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--results-json", default=None, metavar="FILE", help="write the outcome of every test as JSON")
     group.addoption("--contract-examples", default=None, type=int, metavar="N", help="schemathesis examples per case")
     group.addoption(
+        "--target-modules",
+        action="append",
+        default=[],
+        metavar="TARGET=MODULE[,MODULE…]",
+        help="run only these suite modules (file stems, e.g. test_names) against TARGET; repeatable",
+    )
+    group.addoption(
         "--require-target",
         action="store_true",
         default=False,
@@ -57,9 +65,32 @@ def pytest_configure(config: pytest.Config) -> None:
         targets.selected_names(config.getoption("--target"))
     except (ValueError, KeyError) as exc:
         raise pytest.UsageError(str(exc)) from exc
+    target_modules(config)
     results = config.getoption("--results-json")
     if results:
         config.pluginmanager.register(ResultsCollector(Path(results)), "contracts-results")
+
+
+def target_modules(config: pytest.Config) -> dict[str, frozenset[str]]:
+    """The `--target-modules` restrictions: target → the module stems it runs (targets not named run every module).
+
+    Raises:
+        pytest.UsageError: a malformed entry, a target not selected, or a module that is not in the suite.
+    """
+    selected = targets.selected_names(config.getoption("--target"))
+    known = {path.stem for path in SUITE_DIR.glob("test_*.py")}
+    chosen: dict[str, frozenset[str]] = {}
+    for entry in config.getoption("--target-modules"):
+        target_name, _, listed = entry.partition("=")
+        modules = frozenset(filter(None, (m.strip() for m in listed.split(","))))
+        if not modules or target_name not in selected:
+            raise pytest.UsageError(
+                f"--target-modules {entry!r}: expected TARGET=MODULE[,MODULE…] of a selected target"
+            )
+        if unknown := sorted(modules - known):
+            raise pytest.UsageError(f"--target-modules {entry!r}: no such suite module(s): {', '.join(unknown)}")
+        chosen[target_name] = chosen.get(target_name, frozenset()) | modules
+    return chosen
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -70,9 +101,21 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test `contract`; without URL settings, reduce the url run to one skip with one message."""
-    problem = targets.url_settings_problem()
+    """Narrow targets to their `--target-modules`; mark every test `contract`; without URL settings, reduce the
+    url run to one skip with one message."""
     ours = [item for item in items if item.path.is_relative_to(SUITE_DIR)]  # the hook sees every collected test
+    restricted = target_modules(config)
+    if restricted:
+        elsewhere = [
+            item
+            for item in ours
+            if (target := _target_of(item)) in restricted and item.path.stem not in restricted[target]
+        ]
+        config.hook.pytest_deselected(items=elsewhere)
+        deselected_ids = set(map(id, elsewhere))
+        items[:] = [item for item in items if id(item) not in deselected_ids]
+        ours = [item for item in ours if id(item) not in deselected_ids]
+    problem = targets.url_settings_problem()
     url_items = [item for item in ours if _target_of(item) == "url"]
     for item in ours:
         item.add_marker(pytest.mark.contract)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -49,6 +50,17 @@ def test_catalogue_covers_the_eleven_drifts_and_five_real_behaviours() -> None:
     assert (drifts, real) == ([f"({c})" for c in "abcdefghijk"], [f"(r{n})" for n in range(1, 6)])
     assert all(m.expected_drift for m in mutants.MUTANTS), "every mutant states its expected drift"
     assert all(m.middleware or m.quirks for m in mutants.MUTANTS), "every mutant changes something"
+
+
+def test_declared_modules_are_suite_modules() -> None:
+    """Every module a mutant declares visible is a file of contracts/suite, and the contract layer and the scenario
+    modules together are exactly the suite's modules (a new module is placed on purpose)."""
+    suite = {path.stem for path in (Path(mutants.__file__).parent / "suite").glob("test_*.py")}
+    layers = [*mutants.CONTRACT_MODULES, *mutants.SCENARIO_MODULES]
+    assert (sorted(layers), len(layers)) == (sorted(suite), len(suite))
+    undeclared = {m.name: sorted(set(m.visible_in) - suite) for m in mutants.MUTANTS if not set(m.visible_in) <= suite}
+    assert not undeclared, f"visible_in names modules that are not in contracts/suite: {undeclared}"
+    assert all(m.visible_in and len(set(m.visible_in)) == len(m.visible_in) for m in mutants.MUTANTS)
 
 
 def test_get_unknown_mutant_lists_known_names() -> None:

@@ -132,6 +132,29 @@ def test_next_page_url_keeps_its_shape_with_placeholders() -> None:
     assert normaliser.url(url) == "<origin>/api/v2/folder/<id:folder:1>/children?pageSize=100&cursor=<id:link:1>"
 
 
+def test_share_link_ids_asked_for_match_the_ids_of_the_links_answered() -> None:
+    """`shareLinkIds[]` in a query or a nextPage gets the placeholder of the link's `id`, so a scenario's
+    snapshot does not depend on how many links the target's world held before it."""
+    normaliser = Normaliser()
+    asked = normaliser.query([("shareLinkIds[]", "5")])
+    page = normaliser.value(
+        {
+            "items": [{"id": "5"}],
+            "pagination": {"nextPage": "https://h/api/v2/share-links?shareLinkIds%5B%5D=5&pageSize=10&cursor=5"},
+        }
+    )
+    assert (asked, page) == (
+        {"shareLinkIds[]": "<id:stela-item:1>"},
+        {
+            "items": [{"id": "<id:stela-item:1>"}],
+            "pagination": {
+                "nextPage": "<origin>/api/v2/share-links"
+                "?shareLinkIds%5B%5D=<id:stela-item:1>&pageSize=10&cursor=<id:link:1>"
+            },
+        },
+    )
+
+
 def test_share_url_token_matches_url_token_placeholder() -> None:
     """shareUrl and urlToken name the same token."""
     token = "b6b457c4e2f1a0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7a805"

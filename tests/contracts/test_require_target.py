@@ -11,6 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
+pytestmark = pytest.mark.slow  # each test collects the whole suite in a pytest process of its own
+
 
 def _run_url_suite(*extra: str, require: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run the suite against the url target with no PERMANENT_* settings at all."""
