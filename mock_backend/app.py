@@ -89,25 +89,26 @@ def create_app(
         data_dir.mkdir(parents=True, exist_ok=True)
 
     database = Database(settings.database_url or f"sqlite:///{data_dir / 'mock.sqlite3'}")
-    empty = database.create_schema()
+    needs_world = database.create_schema()
     # A configured secret of any length is stretched to the 32 bytes HS256 wants (PyJWT warns below that).
     secret = hashlib.sha256(settings.secret_key.encode()).digest() if settings.secret_key else database.secret()
     store = FileBlobStore(data_dir / "blobs", settings.max_upload_bytes)
     signer = Signer(secret)
     backend = Backend(uow=database, blobs=store, settings=settings, clock=clock or SystemClock(), signer=signer)
-    if empty:
-        # Planned (read, rendered, checked) before anything is built. If that fails, or the build is stopped half
-        # way (SIGTERM, Ctrl+C) or fails, the database is marked new again, so the next start builds the world
-        # instead of serving an empty one or the part that was built (which it removes first).
+    if needs_world:
+        # Planned (read, rendered, checked) before anything is built. Only a whole world is marked built, so when
+        # planning fails, or the build fails, is stopped (SIGTERM, Ctrl+C) or killed half way, the next start builds
+        # the world instead of serving an empty one or the part that was built (which it removes first). Nothing
+        # is written on the way out: a stop can land anywhere, even inside the database driver with its lock held.
         try:
             planned = plan(load(settings.scenario), substitutions(settings))
             if backend.accounts():
                 backend.wipe()
             made = build_world(backend, planned, progress)
         except BaseException:
-            database.forget_schema_version()
             _discard(database, store, scratch)
             raise
+        database.mark_world_built()
         log.info("built the %s world into %s (%d records)", settings.scenario, data_dir, made.records)
     if settings.sweep_at_start:
         log_sweep(backend.sweep(), "at start")
@@ -124,7 +125,7 @@ def create_app(
         # process of a start clears what an earlier run left planned.
         faults=SharedFaultPlan(data_dir / "faults.json", clear=settings.sweep_at_start),
         control_token=settings.control_token or secrets.token_urlsafe(24),
-        rebuild_world=functools.partial(rebuild_world, backend),
+        rebuild_world=functools.partial(rebuild_world, backend, database),
         journal=_journal(data_dir, settings),
     )
     # An ephemeral instance's files go when the app is garbage-collected or the process exits, or when
@@ -183,19 +184,23 @@ def build_world(
 
 
 def rebuild_world(
-    backend: Backend, scenario: Scenario, progress: Callable[[Progress], None] | None = None
+    backend: Backend, database: Database, scenario: Scenario, progress: Callable[[Progress], None] | None = None
 ) -> tuple[Progress, int]:
     """Replace the whole world by a scenario; return what was built and how many stored blobs went.
 
     The scenario is planned first, so one that cannot be built (a name the mock refuses, an unknown placeholder)
-    raises before anything is removed.
+    raises before anything is removed. While the new world is being built the database is not marked as holding
+    one, so a start after a rebuild that was cut short builds the configured world instead of serving the part.
 
     Raises:
         scenarios.ScenarioError: the scenario cannot be planned; the world is as it was.
     """
     planned = plan(scenario, substitutions(backend.settings))
+    database.forget_world()
     removed = backend.wipe()
-    return build_world(backend, planned, progress), removed
+    made = build_world(backend, planned, progress)
+    database.mark_world_built()
+    return made, removed
 
 
 def _journal(data_dir: Path, settings: Settings) -> Journal | None:

@@ -394,22 +394,55 @@ def serve(
             f"{host}:{port} is in use (another server listens there): pick another --port, or --port 0 for a free one"
         )
     try:
-        with _stopped_by_signals():
+        with _stopped_by_signals() as stops:
             if server_name == "waitress":
-                _serve_waitress(settings, host, port, threads)
+                _serve_waitress(settings, stops, host, port, threads)
             else:
-                _serve_granian(settings, host, port, threads, workers, log_level, stop_grace)
+                _serve_granian(settings, stops, host, port, threads, workers, log_level, stop_grace)
     except KeyboardInterrupt:
         pass  # a stop signal while building the world, or on waitress: everything on the way out has been undone
     click.echo("stopped")
 
 
-def _interrupt(_signum: int, _frame: object) -> None:
-    raise KeyboardInterrupt
+class _Stops:
+    """Turns a stop signal into a KeyboardInterrupt: at once, or, while the world is being built, between batches.
+
+    A KeyboardInterrupt raised at an arbitrary instant of a build may land inside the database driver or a unit
+    of work's cleanup and leave a connection with SQLite's write lock or a blob store open behind it (a CI run
+    saw the unwinding fail on "database is locked" and leave files in `incoming/`). So while a build is `held`,
+    the first stop waits for the end of the batch of records being made (a fraction of a second); a second one
+    unwinds at once.
+    """
+
+    def __init__(self) -> None:
+        self._holding = False
+        self._held = False
+
+    def handle(self, _signum: int, _frame: object) -> None:
+        """The signal handler: note the stop while holding (once), else unwind."""
+        if self._holding and not self._held:
+            self._held = True
+            return
+        raise KeyboardInterrupt
+
+    def checkpoint(self) -> None:
+        """Unwind here if a stop is being held."""
+        if self._held:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Within the block, hold a first stop until `checkpoint` runs or the block ends."""
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+        self.checkpoint()
 
 
 @contextmanager
-def _stopped_by_signals() -> Iterator[None]:
+def _stopped_by_signals() -> Iterator[_Stops]:
     """Within the block, the stop signals unwind like Ctrl+C (KeyboardInterrupt), unless granian has taken them over
     (server.serve_with_granian); the handlers before are put back after it.
 
@@ -419,20 +452,21 @@ def _stopped_by_signals() -> Iterator[None]:
     building its world, and took it once granian set its handler). SIGHUP and SIGQUIT stay ignored if they were
     (nohup, such a background job).
     """
+    stops = _Stops()
     before = {number: signal.getsignal(number) for number in STOP_SIGNALS}
     for number in set(STOP_SIGNALS) - ignored_at_start(before):
-        signal.signal(number, _interrupt)
+        signal.signal(number, stops.handle)
     try:
-        yield
+        yield stops
     finally:
         for number, handler in before.items():
             if handler is not None:  # None: a handler not set from Python, which cannot be put back
                 signal.signal(number, handler)
 
 
-def _serve_waitress(settings: Settings, host: str, port: int, threads: int) -> None:
+def _serve_waitress(settings: Settings, stops: _Stops, host: str, port: int, threads: int) -> None:
     """Serve in this process on waitress until a stop signal (which closes every connection at once)."""
-    app, token, login = _start(settings)
+    app, token, login = _start(settings, stops)
     server = make_server(app, host, port, threads)
     _announce(bound_url(server, host), settings, token, testing.control_token(app), login)
     sweeper = Sweeper(testing.backend_of(app), settings.sweep_interval_seconds).start()
@@ -444,13 +478,20 @@ def _serve_waitress(settings: Settings, host: str, port: int, threads: int) -> N
 
 
 def _serve_granian(
-    settings: Settings, host: str, port: int, threads: int, workers: int, log_level: str, stop_grace: int
+    settings: Settings,
+    stops: _Stops,
+    host: str,
+    port: int,
+    threads: int,
+    workers: int,
+    log_level: str,
+    stop_grace: int,
 ) -> None:
     """Serve on granian: this process builds the world, prints the banner and sweeps; workers answer requests."""
     scratch = Path(tempfile.mkdtemp(prefix="permanent-mock-")) if settings.data_dir is None else None
     try:
         shared = replace(settings, data_dir=scratch) if scratch else settings
-        app, token, login = _start(shared)
+        app, token, login = _start(shared, stops)
         control = testing.control_token(app)
         # Every worker must check the same control token as the banner shows; only this process sweeps.
         shared = replace(shared, control_token=control, sweep_at_start=False)
@@ -483,11 +524,16 @@ def _serve_granian(
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _start(settings: Settings) -> tuple[MockApp, str, str | None]:
+def _start(settings: Settings, stops: _Stops) -> tuple[MockApp, str, str | None]:
     """Build the app (and, on first start, its world, with a progress bar); return it, a token and its login."""
-    with _ProgressBar("building the world") as bar:
+
+    def progress(made: scenarios.Progress) -> None:
+        stops.checkpoint()  # a batch of records is done: a stop that came during it unwinds now
+        bar.update(made)
+
+    with _ProgressBar("building the world") as bar, stops.held():
         try:
-            app = create_app(settings, progress=bar.update)
+            app = create_app(settings, progress=progress)
         except SchemaMismatch as exc:
             raise click.ClickException(str(exc)) from exc
         except scenarios.ScenarioError as exc:

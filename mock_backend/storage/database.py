@@ -117,7 +117,10 @@ class Database:
             self._writer_file = open(f"{self.engine.url.database}-writer.lock", "a+b")  # noqa: SIM115 - held for life
 
     def create_schema(self) -> bool:
-        """Create missing tables; return True when the database was empty.
+        """Create missing tables and migrate; return True when no start has finished building a world here.
+
+        The version row is written only once a world is built (`mark_world_built`), so a database whose first
+        start was stopped or killed half way through, at any instant, is told apart from one that was served.
 
         Raises:
             SchemaMismatch: the database holds another schema version.
@@ -126,8 +129,6 @@ class Database:
         with self._sessions() as session:
             version = session.get(MetaRow, "schema_version")
             if version is None:
-                session.add(MetaRow(key="schema_version", value=SCHEMA_VERSION))
-                session.commit()
                 return True
             for source, statements in MIGRATIONS:
                 if version.value == source:
@@ -143,8 +144,14 @@ class Database:
                 )
             return False
 
-    def forget_schema_version(self) -> None:
-        """Mark the database as never started (its world was not built), so the next start builds it."""
+    def mark_world_built(self) -> None:
+        """Record that a whole world stands here (the schema version row), so the next start serves it."""
+        with self._write_lock, self._sessions() as session:
+            session.merge(MetaRow(key="schema_version", value=SCHEMA_VERSION))
+            session.commit()
+
+    def forget_world(self) -> None:
+        """Mark the database as holding no whole world (one is about to be replaced), so a start builds it anew."""
         with self._write_lock, self._sessions() as session:
             session.execute(delete(MetaRow).where(MetaRow.key == "schema_version"))
             session.commit()

@@ -15,8 +15,8 @@ from mock_backend.api import errors
 from mock_backend.app import create_app
 from mock_backend.config import Settings
 from mock_backend.domain import messages
-from mock_backend.scenarios import Progress
-from mock_backend.testing import backend_of
+from mock_backend.scenarios import Progress, load
+from mock_backend.testing import backend_of, close, rebuild_world
 from tests.conftest import DEMO_ARCHIVE, Api, World, build_app, copy_data_dir, ok
 from tests.openapi_check import ContractClient
 
@@ -189,6 +189,26 @@ def test_restart_after_a_first_start_stopped_while_building_builds_the_whole_wor
 
     with pytest.raises(KeyboardInterrupt):
         create_app(Settings(data_dir=cut), progress=stop_after_the_first_files)
+    left = _counts(cut)
+    create_app(Settings(data_dir=cut))
+    gc.collect()  # the apps' finalizers close their databases
+    assert 0 < left[2] < _counts(whole)[2], left
+    assert _counts(cut) == _counts(whole)
+
+
+def test_restart_after_a_rebuild_cut_short_builds_the_configured_world(tmp_path: Path) -> None:
+    """A world replacement (`seed --reset`, POST /_mock/world) cut short is not served half built next start."""
+    whole, cut = tmp_path / "whole", tmp_path / "cut"
+    create_app(Settings(data_dir=whole))
+    app = create_app(Settings(data_dir=cut))
+
+    def stop_after_the_first_files(made: Progress) -> None:
+        if made.records:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        rebuild_world(app, load("shared"), stop_after_the_first_files)
+    close(app)
     left = _counts(cut)
     create_app(Settings(data_dir=cut))
     gc.collect()  # the apps' finalizers close their databases
