@@ -38,6 +38,7 @@ from mock_backend.server import (
     bound_url,
     bound_url_of,
     free_port,
+    freeze_start_up_objects,
     ignored_at_start,
     make_server,
     serve_with_granian,
@@ -467,6 +468,7 @@ def _stopped_by_signals() -> Iterator[_Stops]:
 def _serve_waitress(settings: Settings, stops: _Stops, host: str, port: int, threads: int) -> None:
     """Serve in this process on waitress until a stop signal (which closes every connection at once)."""
     app, token, login = _start(settings, stops)
+    freeze_start_up_objects()
     server = make_server(app, host, port, threads)
     _announce(bound_url(server, host), settings, token, testing.control_token(app), login)
     sweeper = Sweeper(testing.backend_of(app), settings.sweep_interval_seconds).start()

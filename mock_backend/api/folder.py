@@ -7,6 +7,7 @@ from contextlib import ExitStack
 
 from flask import Blueprint, Response, current_app
 
+from mock_backend.api import jsonio
 from mock_backend.api.support import (
     backend,
     body,
@@ -42,9 +43,9 @@ def get_with_children() -> Response:
     folder, children = scope.enter_context(
         backend().streamed_children(who, folder_id, archive_id, with_files=with_files)
     )
-    pieces = php.streamed_folder_vo(folder, ctx, children, current_app.json.dumps)
+    pieces = php.streamed_folder_vo(folder, ctx, children, jsonio.encoder(current_app))
 
-    def stream() -> Iterator[str]:
+    def stream() -> Iterator[bytes]:
         with scope:
             yield from pieces
 

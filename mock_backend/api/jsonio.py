@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -39,3 +40,10 @@ class OrjsonProvider(DefaultJSONProvider):
 def install(app: Flask) -> None:
     """Make orjson the app's JSON provider."""
     app.json = OrjsonProvider(app)
+
+
+def encoder(app: Flask) -> Callable[[Any], bytes]:
+    """Return the app's JSON encoder to UTF-8 bytes, for answers written piece by piece."""
+    provider = app.json
+    assert isinstance(provider, OrjsonProvider), "jsonio.install(app) was not called"
+    return provider.dumps_bytes

@@ -103,19 +103,19 @@ def folder_vo(folder: Folder, ctx: WireContext, children: list[Item] | None = No
 
 
 def streamed_folder_vo(
-    folder: Folder, ctx: WireContext, children: Iterator[Item], dumps: Callable[[Any], str], batch: int = 1000
-) -> Iterator[str]:
-    """Yield the JSON text of `folder_vo(folder, ctx, children)` piece by piece, `batch` children at a time."""
+    folder: Folder, ctx: WireContext, children: Iterator[Item], dumps: Callable[[Any], bytes], batch: int = 1000
+) -> Iterator[bytes]:
+    """Yield the JSON of `folder_vo(folder, ctx, children)` as UTF-8 pieces, `batch` children at a time."""
     head = dumps(folder_vo(folder, ctx))
     # folder_vo puts ChildItemVOs last, so its empty array closes the text: open it there instead.
-    assert head.endswith('"ChildItemVOs":[]}') or head.endswith('"ChildItemVOs": []}'), head[-40:]
-    yield head[: head.rindex("[") + 1]
+    assert head.endswith(b'"ChildItemVOs":[]}') or head.endswith(b'"ChildItemVOs": []}'), head[-40:]
+    yield head[: head.rindex(b"[") + 1]
     first = True
     while chunk := list(itertools.islice(children, batch)):
         text = dumps([_child_vo(child, ctx) for child in chunk])[1:-1]
-        yield text if first else "," + text
+        yield text if first else b"," + text
         first = False
-    yield "]}"
+    yield b"]}"
 
 
 def _child_vo(item: Item, ctx: WireContext) -> dict[str, Any]:
