@@ -35,7 +35,7 @@ class _SharedReads:
 
     def repository(self) -> SqlRepository:
         if self.repo is None:
-            self.repo = SqlRepository(self.database._sessions(), remember_accounts=True)
+            self.repo = SqlRepository(self.database._sessions(), remember=True)
         return self.repo
 
     def forget_loaded(self) -> None:

@@ -277,14 +277,18 @@ def _escape_like(text: str) -> str:
 class SqlRepository:
     """Implements `domain.ports.Repository` on one SQLAlchemy session."""
 
-    def __init__(self, session: Session, *, remember_accounts: bool = False) -> None:
+    def __init__(self, session: Session, *, remember: bool = False) -> None:
         self._s = session
         #: The connection of the session's transaction, asked once: `Session.connection()` cost as much as a small
         #: statement. A commit ends the transaction, and the next one may run on another pooled connection.
         self._connection: Connection | None = None
-        #: Accounts read so far, for a request's shared reads only (no write goes through them, and a write
-        #: elsewhere forgets them): a request reads its caller's account, and operations on the account again.
-        self._accounts: dict[int, Account | None] | None = {} if remember_accounts else None
+        #: Accounts and roles read so far, for a request's shared reads only (no write goes through them, and a
+        #: write elsewhere forgets them): a request reads its caller's account, and operations on the account
+        #: again; record/get and getWithChildren read the caller's role in the archive for the access check and
+        #: again for the answer's accessRole.
+        self._remember = remember
+        self._accounts: dict[int, Account | None] = {}
+        self._roles: dict[tuple[int, int], Role | None] = {}
 
     def commit(self) -> None:
         """Commit; a unique-index race with another process surfaces as the domain's Contention."""
@@ -298,15 +302,15 @@ class SqlRepository:
     def expire_loaded(self) -> None:
         """Mark every row read so far as stale, so it is read again on its next use."""
         self._s.expire_all()
-        if self._accounts is not None:
-            self._accounts.clear()
+        self._accounts.clear()
+        self._roles.clear()
 
     def close(self) -> None:
         """End the session's transaction and hand its connection back; the repository stays usable."""
         self._connection = None
         self._s.close()
-        if self._accounts is not None:
-            self._accounts.clear()
+        self._accounts.clear()
+        self._roles.clear()
 
     # ------------------------------------------------------------------ accounts
     @staticmethod
@@ -324,12 +328,12 @@ class SqlRepository:
         )
 
     def account(self, account_id: int) -> Account | None:
-        if self._accounts is not None and account_id in self._accounts:
+        if self._remember and account_id in self._accounts:
             return self._accounts[account_id]
         # Read on every authenticated request: a plain row, not an ORM object.
         row = self._core(_ACCOUNT, {"id": account_id}).first()
         account = self._account(row) if row else None
-        if self._accounts is not None:
+        if self._remember:
             self._accounts[account_id] = account
         return account
 
@@ -459,8 +463,14 @@ class SqlRepository:
         return [self._archive(row, row.role) for row in self._core(_ARCHIVES_OF, {"account_id": account_id})]
 
     def role(self, account_id: int, archive_id: int) -> Role | None:
+        key = (account_id, archive_id)
+        if self._remember and key in self._roles:
+            return self._roles[key]
         value = self._core(_ROLE, {"account_id": account_id, "archive_id": archive_id}).scalar()
-        return Role(value) if value else None
+        role = Role(value) if value else None
+        if self._remember:
+            self._roles[key] = role
+        return role
 
     def next_item_nbr(self, archive_id: int) -> str:
         # One UPDATE … RETURNING on the connection, not an ORM object flushed (nor an ORM-enabled update, a tenth of

@@ -14,6 +14,7 @@ from sqlalchemy import event, func, select
 from mock_backend.app import create_app
 from mock_backend.config import Settings
 from mock_backend.domain.backend import Backend
+from mock_backend.domain.models import Role
 from mock_backend.storage.database import Database
 from mock_backend.storage.tables import SCHEMA_VERSION, FolderRow, ItemRow
 from mock_backend.testing import backend_of, close, mint_token
@@ -242,6 +243,34 @@ def test_a_shared_read_sees_a_write_made_between_reads_and_inside_one(tmp_path: 
                 assert not found.allow_sftp_deletion
     finally:
         database.dispose()
+
+
+def test_a_shared_read_reads_a_role_once_and_again_after_a_write(tmp_path: Path) -> None:
+    """record/get asks for the caller's role twice (access check, accessRole): one statement, unless a write came."""
+    database, account_id = _with_account(tmp_path)
+    roles: list[str] = []
+    event.listen(
+        database.engine,
+        "before_cursor_execute",
+        lambda _c, _u, statement, *_: roles.append(statement) if "FROM memberships" in statement else None,
+    )
+    seen = []
+    try:
+        with database(write=True) as repo:
+            archive = repo.add_archive(full_name="A", type="type.archive.person", now=datetime(2024, 1, 1))
+            repo.commit()
+        with database.sharing_reads():
+            with database() as repo:
+                seen += [repo.role(account_id, archive.id), repo.role(account_id, archive.id)]
+                with database(write=True) as writer:
+                    writer.add_membership(account_id, archive.id, Role.OWNER)
+                    writer.commit()
+                seen.append(repo.role(account_id, archive.id))
+            with database() as repo:
+                seen.append(repo.role(account_id, archive.id))
+    finally:
+        database.dispose()
+    assert (seen, len(roles)) == ([None, None, Role.OWNER, Role.OWNER], 2)
 
 
 def test_a_read_still_open_when_its_block_ends_keeps_its_session_until_it_ends(tmp_path: Path) -> None:
