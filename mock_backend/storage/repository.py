@@ -293,17 +293,20 @@ class SqlRepository:
         #: The connection of the session's transaction, asked once: `Session.connection()` cost as much as a small
         #: statement. A commit ends the transaction, and the next one may run on another pooled connection.
         self._connection: Connection | None = None
-        #: Accounts and roles read so far, for a request's shared reads only (no write goes through them, and a
-        #: write elsewhere forgets them): a request reads its caller's account, and operations on the account
-        #: again; record/get and getWithChildren read the caller's role in the archive for the access check and
-        #: again for the answer's accessRole.
+        #: Accounts read so far, for a request's shared reads only (no write goes through them, and a write
+        #: elsewhere forgets them): a request reads its caller's account, and operations on the account again.
         self._remember = remember
         self._accounts: dict[int, Account | None] = {}
+        #: Roles read so far, until the transaction ends (or, in shared reads, a write elsewhere): an operation
+        #: reads the caller's role for its access check, and record/get, getWithChildren and folder/post again
+        #: (for the answer's accessRole, or the parent's check after the folder's). Only `add_membership` and
+        #: `wipe` change roles here, and they forget them.
         self._roles: dict[tuple[int, int], Role | None] = {}
 
     def commit(self) -> None:
         """Commit; a unique-index race with another process surfaces as the domain's Contention."""
         self._connection = None
+        self._roles.clear()  # the next transaction may see other processes' changes
         try:
             self._s.commit()
         except IntegrityError as exc:
@@ -469,18 +472,17 @@ class SqlRepository:
 
     def add_membership(self, account_id: int, archive_id: int, role: Role) -> None:
         self._s.add(MembershipRow(account_id=account_id, archive_id=archive_id, role=role.value))
+        self._roles.clear()
 
     def archives_of(self, account_id: int) -> list[Archive]:
         return [self._archive(row, row.role) for row in self._core(_ARCHIVES_OF, {"account_id": account_id})]
 
     def role(self, account_id: int, archive_id: int) -> Role | None:
         key = (account_id, archive_id)
-        if self._remember and key in self._roles:
+        if key in self._roles:
             return self._roles[key]
         value = self._core(_ROLE, {"account_id": account_id, "archive_id": archive_id}).scalar()
-        role = Role(value) if value else None
-        if self._remember:
-            self._roles[key] = role
+        role = self._roles[key] = Role(value) if value else None
         return role
 
     def next_item_nbr(self, archive_id: int) -> str:
@@ -1157,6 +1159,7 @@ class SqlRepository:
         )
 
     def wipe(self) -> None:
+        self._roles.clear()
         # Children before parents; the meta table (schema version, signing secret) stays, so tokens keep verifying.
         tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name != MetaRow.__tablename__]
         if self._s.get_bind().dialect.name == "postgresql":

@@ -273,6 +273,25 @@ def test_a_shared_read_reads_a_role_once_and_again_after_a_write(tmp_path: Path)
     assert (seen, len(roles)) == ([None, None, Role.OWNER, Role.OWNER], 2)
 
 
+def test_a_write_sees_the_role_it_adds_and_a_role_changed_after_its_commit(tmp_path: Path) -> None:
+    """Roles are remembered within a write's transaction too: adding a membership and committing forget them."""
+    database, account_id = _with_account(tmp_path)
+    seen = []
+    try:
+        with database(write=True) as repo:
+            archive = repo.add_archive(full_name="A", type="type.archive.person", now=datetime(2024, 1, 1))
+            seen.append(repo.role(account_id, archive.id))
+            repo.add_membership(account_id, archive.id, Role.VIEWER)
+            seen.append(repo.role(account_id, archive.id))
+            repo.commit()
+            with database.engine.begin() as other:  # another process's change, between two transactions
+                other.exec_driver_sql("UPDATE memberships SET role = 'access.role.owner'")
+            seen.append(repo.role(account_id, archive.id))
+    finally:
+        database.dispose()
+    assert seen == [None, Role.VIEWER, Role.OWNER]
+
+
 def test_a_read_still_open_when_its_block_ends_keeps_its_session_until_it_ends(tmp_path: Path) -> None:
     """A streamed answer reads its rows after the request's block has ended."""
     database, account_id = _with_account(tmp_path)
