@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, Select, and_, bindparam, delete, func, insert, or_, select, text, tuple_, update
+from sqlalchemy import Row, Select, and_, bindparam, delete, func, insert, literal, or_, select, text, tuple_, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -234,11 +234,26 @@ _ARCHIVES_OF = (
     .order_by(ArchiveRow.id)
 )
 _CHILD_COUNT = select(FolderRow.child_count).where(FolderRow.folder_id == bindparam("folder_id"))
-_PARENT_OF_FOLDER = (
-    select(ItemRow.parent_id)
-    .join(FolderRow, FolderRow.link_id == ItemRow.link_id)
-    .where(FolderRow.folder_id == bindparam("folder_id"))
-)
+
+
+def _chain_ids_statement() -> Select[tuple[int]]:
+    """The ids of a folder and its ancestors, root first: one recursive query (it was one query a level)."""
+    chain = (
+        select(FolderRow.folder_id, ItemRow.parent_id, literal(0).label("depth"))
+        .join(ItemRow, ItemRow.link_id == FolderRow.link_id)
+        .where(FolderRow.folder_id == bindparam("folder_id"))
+        .cte("chain", recursive=True)
+    )
+    folder, item = FolderRow.__table__.alias("up_folder"), ItemRow.__table__.alias("up_item")
+    chain = chain.union_all(
+        select(folder.c.folder_id, item.c.parent_id, chain.c.depth + 1)
+        .join(item, item.c.link_id == folder.c.link_id)
+        .join(chain, folder.c.folder_id == chain.c.parent_id)
+    )
+    return select(chain.c.folder_id).order_by(chain.c.depth.desc())
+
+
+_CHAIN_IDS = _chain_ids_statement()
 _RECORD_BY_ID = _ITEMS.where(
     ItemRow.link_id == select(RecordRow.link_id).where(RecordRow.record_id == bindparam("record_id")).scalar_subquery()
 )
@@ -964,12 +979,10 @@ class SqlRepository:
             self._s.execute(delete(ItemRow).where(ItemRow.link_id.in_(chunk)))
 
     def _chain_ids(self, folder_id: int | None) -> list[int]:
-        """Return the folder ids from the archive root down to `folder_id`, one light query a level."""
-        ids: list[int] = []
-        while folder_id is not None:
-            ids.append(folder_id)
-            folder_id = self._core(_PARENT_OF_FOLDER, {"folder_id": folder_id}).scalar()
-        return ids[::-1]
+        """Return the ids of the folders from the archive root down to `folder_id` (none if it is no folder)."""
+        if folder_id is None:
+            return []
+        return list(self._core(_CHAIN_IDS, {"folder_id": folder_id}).scalars())
 
     def _chain(self, folder_id: int | None) -> list[Folder]:
         ids = self._chain_ids(folder_id)
