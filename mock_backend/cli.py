@@ -406,24 +406,31 @@ def serve(
 
 
 class _Stops:
-    """Turns a stop signal into a KeyboardInterrupt: at once, or, while the world is being built, between batches.
+    """Turns a stop signal into a KeyboardInterrupt: at once, or, while the world is being built, between batches;
+    and once the server is on its way out, ignores the ones that follow.
 
     A KeyboardInterrupt raised at an arbitrary instant of a build may land inside the database driver or a unit
     of work's cleanup and leave a connection with SQLite's write lock or a blob store open behind it (a CI run
     saw the unwinding fail on "database is locked" and leave files in `incoming/`). So while a build is `held`,
     the first stop waits for the end of the batch of records being made (a fraction of a second); a second one
-    unwinds at once.
+    unwinds at once. A stop signal during the unwinding (or after granian has stopped) would cut the cleanup
+    short, or, once the handlers before were put back, kill the process by the signal's default action: a storm
+    of signals ended it with status -1 and its blob store left behind.
     """
 
     def __init__(self) -> None:
         self._holding = False
         self._held = False
+        self.stopping = False
 
     def handle(self, _signum: int, _frame: object) -> None:
-        """The signal handler: note the stop while holding (once), else unwind."""
+        """The signal handler: nothing once stopping; note the stop while holding (once); else unwind."""
+        if self.stopping:
+            return
         if self._holding and not self._held:
             self._held = True
             return
+        self.stopping = True
         raise KeyboardInterrupt
 
     def checkpoint(self) -> None:
@@ -445,7 +452,7 @@ class _Stops:
 @contextmanager
 def _stopped_by_signals() -> Iterator[_Stops]:
     """Within the block, the stop signals unwind like Ctrl+C (KeyboardInterrupt), unless granian has taken them over
-    (server.serve_with_granian); the handlers before are put back after it.
+    (server.serve_with_granian); the handlers before are put back after it, unless the block was stopped.
 
     SIGTERM is how CI, `timeout`, docker and process managers stop a program, and SIGHUP what a closing terminal
     sends: unwinding undoes what was started (a world half built, an --ephemeral instance's temporary directory).
@@ -461,7 +468,11 @@ def _stopped_by_signals() -> Iterator[_Stops]:
         yield stops
     finally:
         for number, handler in before.items():
-            if handler is not None:  # None: a handler not set from Python, which cannot be put back
+            if stops.stopping:
+                # On the way out: ignored from now on. (Python puts back the default action of every signal it
+                # handles as it exits, and a signal in that window ended the process by it: status -1.)
+                signal.signal(number, signal.SIG_IGN)
+            elif handler is not None:  # None: a handler not set from Python, which cannot be put back
                 signal.signal(number, handler)
 
 
@@ -501,6 +512,9 @@ def _serve_granian(
         base = bound_url_of(host, port)
         backend = testing.backend_of(app)
         sweeper = Sweeper(backend, settings.sweep_interval_seconds).start()
+        # granian handles the stop signals while it serves, and returns only when stopped: the handlers it puts
+        # back then must not cut the cleanup below short.
+        stops.stopping = True
         try:
             serve_with_granian(
                 shared,

@@ -252,7 +252,13 @@ class _Stopper:
         for worker in list(self._server.wrks):
             with contextlib.suppress(AttributeError, ValueError, OSError):  # not started, or already reaped
                 worker.kill()
-        self._server.signal_handler_interrupt()
+        # Wake granian's loop only if no stop did yet. A handler runs inside whatever the main thread was doing,
+        # even inside another handler: a signal that came while the first stop was setting granian's Event found
+        # its lock taken by the very frame it interrupted, and the server hung for ever (a second Ctrl+C, or
+        # `make` passing on the SIGTERM its child had already got, hung it 3 times in 6). granian sets
+        # `interrupt_signal` before it takes that lock, so a stop under way is seen here.
+        if not self._server.interrupt_signal:
+            self._server.signal_handler_interrupt()
 
 
 def _granian_version() -> str:
