@@ -64,7 +64,12 @@ def served(*args: str, stderr_to: Path | None = None, timeout: float = 60) -> It
     finally:
         if process.poll() is None:
             process.terminate()
-        process.wait(timeout=15)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()  # a server that hangs on its stop (the test says so) must not outlive the test run
+            process.wait()
+            raise
         reader.join(timeout=5)
         stdout.close()
         if log:
