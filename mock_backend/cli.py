@@ -436,6 +436,7 @@ class _Stops:
     def checkpoint(self) -> None:
         """Unwind here if a stop is being held."""
         if self._held:
+            self.stopping = True
             raise KeyboardInterrupt
 
     @contextmanager
