@@ -372,6 +372,30 @@ SCENARIO_MODULES: tuple[str, ...] = (
     "test_web_app",
 )
 
+#: The scenario modules that read files (PHP FileVOs or Stela `files`): where a drift in every file entry shows.
+SHOW_FILES: tuple[str, ...] = (
+    "test_access",
+    "test_deletes",
+    "test_files",
+    "test_names",
+    "test_quirks",
+    "test_sequences",
+    "test_share_links",
+    "test_stela_share_links",
+    "test_trees",
+    "test_web_app",
+)
+#: The scenario modules that page a folder's Stela children: where a drift in every such page shows.
+PAGE_STELA_CHILDREN: tuple[str, ...] = (
+    "test_access",
+    "test_files",
+    "test_names",
+    "test_protocol",
+    "test_quirks",
+    "test_sequences",
+    "test_trees",
+)
+
 
 @dataclass(frozen=True)
 class Mutant:
@@ -437,18 +461,7 @@ MUTANTS: tuple[Mutant, ...] = (
                 ("length_change", "*.files"),
             }
         ),
-        visible_in=(
-            "test_access",
-            "test_deletes",
-            "test_files",
-            "test_names",
-            "test_quirks",
-            "test_sequences",
-            "test_share_links",
-            "test_stela_share_links",
-            "test_trees",
-            "test_web_app",
-        ),
+        visible_in=SHOW_FILES,
     ),
     Mutant(
         "ok-instead-of-404",
@@ -537,18 +550,7 @@ MUTANTS: tuple[Mutant, ...] = (
             }
         ),
         real=True,
-        visible_in=(
-            "test_access",
-            "test_deletes",
-            "test_files",
-            "test_names",
-            "test_quirks",
-            "test_sequences",
-            "test_share_links",
-            "test_stela_share_links",
-            "test_trees",
-            "test_web_app",
-        ),
+        visible_in=SHOW_FILES,
     ),
     Mutant(
         "real-register-null-files",
@@ -588,15 +590,7 @@ MUTANTS: tuple[Mutant, ...] = (
         singular_next_page_on_site,
         expected_drift=frozenset({("value_change", "$.pagination.nextPage")}),
         real=True,
-        visible_in=(
-            "test_access",
-            "test_files",
-            "test_names",
-            "test_protocol",
-            "test_quirks",
-            "test_sequences",
-            "test_trees",
-        ),
+        visible_in=PAGE_STELA_CHILDREN,
     ),
     Mutant(
         "real-fixture-items",
@@ -604,15 +598,7 @@ MUTANTS: tuple[Mutant, ...] = (
         items_without_item_type,
         expected_drift=frozenset({("missing_field", "$.items[].itemType")}),
         real=True,
-        visible_in=(
-            "test_access",
-            "test_files",
-            "test_names",
-            "test_protocol",
-            "test_quirks",
-            "test_sequences",
-            "test_trees",
-        ),
+        visible_in=PAGE_STELA_CHILDREN,
     ),
 )
 BY_NAME: Mapping[str, Mutant] = {mutant.name: mutant for mutant in MUTANTS}
