@@ -96,19 +96,15 @@ def create_app(
     signer = Signer(secret)
     backend = Backend(uow=database, blobs=store, settings=settings, clock=clock or SystemClock(), signer=signer)
     if needs_world:
-        # Planned (read, rendered, checked) before anything is built. Only a whole world is marked built, so when
-        # planning fails, or the build fails, is stopped (SIGTERM, Ctrl+C) or killed half way, the next start builds
-        # the world instead of serving an empty one or the part that was built (which it removes first). Nothing
-        # is written on the way out: a stop can land anywhere, even inside the database driver with its lock held.
+        # Built as a rebuild builds (planned first; only a whole world is marked built), so when planning fails, or
+        # the build fails, is stopped (SIGTERM, Ctrl+C) or killed half way, the next start builds the world instead
+        # of serving an empty one or the part that was built (which it removes first). Nothing is written on the
+        # way out: a stop can land anywhere, even inside the database driver with its lock held.
         try:
-            planned = plan(load(settings.scenario), substitutions(settings))
-            if backend.accounts():
-                backend.wipe()
-            made = build_world(backend, planned, progress)
+            made, _ = rebuild_world(backend, database, load(settings.scenario), progress)
         except BaseException:
             _discard(database, store, scratch)
             raise
-        database.mark_world_built()
         log.info("built the %s world into %s (%d records)", settings.scenario, data_dir, made.records)
     if settings.sweep_at_start:
         log_sweep(backend.sweep(), "at start")
