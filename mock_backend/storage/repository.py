@@ -110,6 +110,7 @@ _ITEM_COLUMNS = (
     RecordRow.description,
 )
 _FOLDER_ID = 12
+_RECORD_ID = 16
 
 #: The domain fields of a folder and of a record (but its files), and the `_ITEM_COLUMNS` positions that fill them.
 _FOLDER_FIELDS = (
@@ -138,8 +139,6 @@ def _trusted(model: type[_Model], fields: Iterable[tuple[str, Any]]) -> _Model:
     item.__dict__.update(fields)
     return item
 
-
-_RECORD_ID = 16
 
 _ITEMS = (
     select(*_ITEM_COLUMNS)
@@ -201,8 +200,6 @@ _FILES_OF = (
     select(*_FILE_COLUMNS).where(FileRow.record_id.in_(bindparam("ids", expanding=True))).order_by(FileRow.file_id)
 )
 
-# The read path's lookups, built once like the write path's above: a request built a dozen WHERE clauses anew
-# (column comparisons, coercions, cache keys), which cost more than running them.
 #: The upload chain's statements (presign, S3 POST, registerRecord), built once: each was an ORM add, get, merge
 #: or flush per call, a fifth of the chain's time.
 _INSERT_UPLOAD = insert(UploadRow)
@@ -215,6 +212,9 @@ _ADD_TO_SIZES = (
     .where(FolderRow.folder_id.in_(bindparam("ids", expanding=True)))
     .values(size=FolderRow.size + bindparam("delta"))
 )
+
+# The read path's lookups, built once like the write path's above: a request built a dozen WHERE clauses anew
+# (column comparisons, coercions, cache keys), which cost more than running them.
 _ROLE = select(MembershipRow.role).where(
     MembershipRow.account_id == bindparam("account_id"), MembershipRow.archive_id == bindparam("archive_id")
 )
@@ -514,9 +514,7 @@ class SqlRepository:
         return _trusted(Folder, zip(_FOLDER_FIELDS, _FOLDER_VALUES(row), strict=True))
 
     @staticmethod
-    def _file(row: Sequence[Any] | FileRow) -> File:
-        if isinstance(row, FileRow):
-            row = tuple(getattr(row, column.key) for column in _FILE_COLUMNS)
+    def _file(row: Sequence[Any]) -> File:
         file_id, record_id, format_, size, content_type, md5, blob_key, created, updated, parent_file_id = row
         return File(
             id=file_id,
@@ -921,7 +919,7 @@ class SqlRepository:
         blob_key: str,
         now: datetime,
     ) -> File:
-        values = {
+        values: dict[str, Any] = {
             "record_id": record_id,
             "format": format,
             "size": size,
@@ -931,18 +929,7 @@ class SqlRepository:
             "created_at": now,
             "updated_at": now,
         }
-        file_id = self._core(_INSERT_FILE, values).scalar_one()
-        return File(
-            id=file_id,
-            record_id=record_id,
-            format=format,
-            size=size,
-            content_type=content_type,
-            md5=md5,
-            blob_key=blob_key,
-            created_at=now,
-            updated_at=now,
-        )
+        return File(id=self._core(_INSERT_FILE, values).scalar_one(), **values)
 
     def file(self, file_id: int) -> File | None:
         row = self._core(_FILE, {"file_id": file_id}).first()
