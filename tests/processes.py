@@ -70,10 +70,11 @@ def served(*args: str, stderr_to: Path | None = None, timeout: float = 60) -> It
             process.kill()  # a server that hangs on its stop (the test says so) must not outlive the test run
             process.wait()
             raise
-        reader.join(timeout=5)
-        stdout.close()
-        if log:
-            log.close()
+        finally:
+            reader.join(timeout=5)
+            stdout.close()
+            if log:
+                log.close()
 
 
 def descendants(pid: int) -> list[int]:
