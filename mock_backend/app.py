@@ -20,7 +20,6 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 from flask import Flask
 from flask_cors import CORS
 
-from mock_backend import spec
 from mock_backend.api import (
     access_log,
     account,
@@ -116,7 +115,6 @@ def create_app(
     app.extensions[EXTENSION] = MockState(
         backend=backend,
         settings=settings,
-        spec_json=spec.as_json(),
         # In the data directory, so every worker process (and server) on it applies the same plan; the first
         # process of a start clears what an earlier run left planned.
         faults=SharedFaultPlan(data_dir / "faults.json", clear=settings.sweep_at_start),

@@ -36,7 +36,6 @@ class MockState:
 
     backend: Backend
     settings: Settings
-    spec_json: bytes
     faults: FaultPlan
     #: The secret of the /_mock/* control routes (settings.control_token, or drawn at start).
     control_token: str
