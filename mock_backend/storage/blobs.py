@@ -69,17 +69,30 @@ class FileBlobStore:
     Bytes being received go to `incoming/<store id>/`, beside a `<store id>.lock` that this store holds
     locked (flock) while it lives. Several processes may share one data directory, so a directory whose
     lock can be taken belongs to a store that is gone — a process killed mid-upload — and is removed.
+
+    The lock is locked before it has its name (made as `<store id>.new`, locked, renamed; the lock goes with the
+    file), and the directory is made after it and removed before it. So a `.lock` that can be taken, or a
+    directory without one, is a dead store's the moment it is seen, and goes at once: even the sweep the server
+    runs as it stops, after its workers are gone (one killed between removing its directory and its lock used to
+    leave the lock for a later start to remove, once a minute old).
     """
 
     def __init__(self, root: Path, limit: int) -> None:
         self.root = root
         self._limit = limit
         (root / "objects").mkdir(parents=True, exist_ok=True)
-        (root / "incoming").mkdir(parents=True, exist_ok=True)
+        base = root / "incoming"
+        base.mkdir(parents=True, exist_ok=True)
         store_id = uuid.uuid4().hex
-        self._lock: IO[bytes] | None = (root / "incoming" / f"{store_id}.lock").open("wb")
-        _try_lock(self._lock)
-        self.incoming = root / "incoming" / store_id
+        lock = self._lock_path = base / f"{store_id}{_LOCK}"
+        if fcntl is None:  # pragma: no cover - Windows: nothing is locked, and an open file cannot be renamed
+            self._lock: IO[bytes] | None = lock.open("wb")
+        else:
+            pending = base / f"{store_id}{_PENDING}"
+            self._lock = pending.open("wb")
+            _try_lock(self._lock)
+            pending.rename(lock)
+        self.incoming = base / store_id
         self.incoming.mkdir()
 
     def close(self) -> None:
@@ -87,7 +100,7 @@ class FileBlobStore:
         if self._lock is None:
             return
         shutil.rmtree(self.incoming, ignore_errors=True)
-        Path(self._lock.name).unlink(missing_ok=True)
+        self._lock_path.unlink(missing_ok=True)
         self._lock.close()
         self._lock = None
 
@@ -96,11 +109,11 @@ class FileBlobStore:
         files = size = 0
         base = self.root / "incoming"
         for entry in list(base.iterdir()):
-            if entry == self.incoming or entry.suffix == ".lock":
+            if entry.stem == self.incoming.name or entry.suffix in (_LOCK, _PENDING):
                 continue
-            lock = base / f"{entry.name}.lock"
-            if entry.is_dir() and not (_is_abandoned(lock) and (lock.exists() or _old(entry))):
-                continue  # its store is alive (maybe in another process), or too new to judge
+            lock = base / f"{entry.name}{_LOCK}"
+            if entry.is_dir() and not _is_abandoned(lock):
+                continue  # its store is alive (maybe in another process)
             # os.walk, not rglob: another process sweeping at the same moment may remove entries under us.
             found = [Path(d) / f for d, _, names in os.walk(entry) for f in names] if entry.is_dir() else [entry]
             files += len(found)
@@ -110,14 +123,14 @@ class FileBlobStore:
             else:
                 entry.unlink(missing_ok=True)  # a loose temporary file of the layout before stores had ids
             lock.unlink(missing_ok=True)
-        for lock in base.glob("*.lock"):
-            if (
-                lock.stem != self.incoming.name
-                and not (base / lock.stem).exists()
-                and _old(lock)
-                and _is_abandoned(lock)
-            ):
+        for lock in base.glob(f"*{_LOCK}"):
+            if lock.stem != self.incoming.name and not (base / lock.stem).exists() and _is_abandoned(lock):
                 lock.unlink(missing_ok=True)
+        # A lock not yet renamed is unlocked for an instant after it is made, so only an old one is judged (a
+        # process killed in that instant left it).
+        for pending in base.glob(f"*{_PENDING}"):
+            if _old(pending) and _is_abandoned(pending):
+                pending.unlink(missing_ok=True)
         return files, size
 
     def clear(self) -> int:
@@ -218,8 +231,11 @@ def _try_lock(handle: IO[bytes]) -> bool:
     return True
 
 
-#: Seconds within which a lock or directory may still be being set up by its store, so is never judged.
+#: Seconds within which a lock not yet renamed may still be being set up by its store, so is never judged.
 _SETUP_SECONDS = 60
+#: The names of a store's lock, and of that lock before it is locked (see FileBlobStore).
+_LOCK = ".lock"
+_PENDING = ".new"
 
 
 def _old(path: Path) -> bool:

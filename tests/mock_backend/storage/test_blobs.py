@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -64,6 +65,59 @@ def test_sweep_incoming_keeps_a_live_stores_bytes(open_store: Callable[[], FileB
     kept = any(live.incoming.iterdir())
     writers[0].discard()
     assert (swept, kept) == ((0, 0), True)
+
+
+def test_sweep_incoming_removes_a_dead_stores_lock_left_without_its_directory_at_once(
+    open_store: Callable[[], FileBlobStore],
+) -> None:
+    """A store killed between removing its directory and its lock leaves a fresh lock nobody holds: it goes at once
+    (a live store's lock is locked before it has its name, so a fresh one that can be taken is never a live one's)."""
+    dead = open_store()
+    lock = dead.root / "incoming" / f"{dead.incoming.name}.lock"
+    dead.incoming.rmdir()
+    assert dead._lock is not None
+    dead._lock.close()  # the process is gone
+    dead._lock = None
+    live = open_store()
+    live.sweep_incoming()
+    assert (lock.exists(), sorted(path.name for path in live.root.joinpath("incoming").iterdir())) == (
+        False,
+        sorted([live.incoming.name, f"{live.incoming.name}.lock"]),
+    )
+
+
+def test_a_live_stores_lock_is_held_under_its_name_and_survives_other_stores_sweeps(
+    open_store: Callable[[], FileBlobStore],
+) -> None:
+    """Right after it opens, a store's lock has its final name and is locked; another store's sweep keeps it."""
+    live = open_store()
+    lock = live.root / "incoming" / f"{live.incoming.name}.lock"
+    with lock.open("rb") as probe:
+        try:
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            taken = True
+        except BlockingIOError:
+            taken = False
+    open_store().sweep_incoming()
+    assert (taken, lock.exists(), live.incoming.is_dir(), list(live.root.joinpath("incoming").glob("*.new"))) == (
+        False,
+        True,
+        True,
+        [],
+    )
+
+
+def test_sweep_incoming_removes_a_lock_left_before_its_rename_only_once_old(
+    tmp_path: Path, open_store: Callable[[], FileBlobStore]
+) -> None:
+    """A lock not yet renamed (`.new`) is unlocked for an instant after it is made: only an old one is a leftover."""
+    incoming = tmp_path / "incoming"
+    incoming.mkdir(parents=True)
+    (incoming / "young.new").write_bytes(b"")
+    (incoming / "old.new").write_bytes(b"")
+    _age(incoming / "old.new")
+    open_store().sweep_incoming()
+    assert ((incoming / "young.new").exists(), (incoming / "old.new").exists()) == (True, False)
 
 
 def test_sweep_incoming_removes_loose_files_of_the_older_layout(
