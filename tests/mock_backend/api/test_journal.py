@@ -130,3 +130,26 @@ def test_journal_switched_off_records_nothing(api: Api, settings_overrides: dict
     """journal_size 0 switches recording off; the route answers an empty list."""
     ok(api.get("/api/account/getAuthenticatedAccount"))
     assert ok(api.client.get("/_mock/requests")) == {"items": [], "size": 0}
+
+
+def test_request_headers_kept_are_the_contracts_with_every_secret_redacted(api: Api, app: Flask) -> None:
+    """The journal keeps the headers the contract reads; a bearer token, the control token and the v1 session
+    cookie only as present, and nothing else (another cookie, an unlisted header)."""
+    api.client.set_cookie("permSession", "secret-session", domain="localhost")
+    api.client.set_cookie("other", "kept-out", domain="localhost")
+    api.client.post(
+        "/api/folder/post",
+        json={"displayName": "x", "parentFolderId": 0},
+        headers={**api.headers("demo"), "X-Mock-Control-Token": "secret-control", "X-Unlisted": "left out"},
+    )
+    api.client.post("/api/folder/post", json={}, headers={"Authorization": "Basic c2VjcmV0", "Request-Version": "2"})
+    journal = app.extensions["permanent_mock"].journal
+    basic, bearer = journal.entries(path="/api/folder/post")
+    assert bearer.request_headers == {
+        "Request-Version": "2",
+        "Content-Type": "application/json",
+        "Authorization": "Bearer redacted",
+        "X-Mock-Control-Token": "(present)",
+        "Cookie": "permSession=redacted",
+    }
+    assert basic.request_headers["Authorization"] == "(present)"
