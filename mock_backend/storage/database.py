@@ -205,13 +205,19 @@ class Database:
             # open transaction that read the tables. Closing also forgets the rows the ORM read, which it would
             # otherwise hand out again unchanged after this write.
             shared.release()
+        session: Session = self._sessions()
+        sqlite = self.engine.dialect.name == "sqlite"
+        if write and sqlite:
+            # The connection is checked out before the writers' locks are taken, and handed back after they are
+            # released (below): a writer holds them for its transaction only. (pysqlite begins no transaction
+            # before BEGIN IMMEDIATE or a write.)
+            session.connection()
         if write:
             self._write_lock.acquire()
             if self._writer_file is not None:
                 fcntl.flock(self._writer_file, fcntl.LOCK_EX)
-        session: Session = self._sessions()
         try:
-            if write and self.engine.dialect.name == "sqlite":
+            if write and sqlite:
                 # Take SQLite's write lock up front: a deferred transaction that read before another
                 # process wrote fails at its first write (SQLITE_BUSY_SNAPSHOT) without waiting.
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
@@ -226,16 +232,19 @@ class Database:
                 raise Contention(detail=f"a concurrent write won: {type(exc.orig).__name__}") from exc
             raise
         finally:
-            if write:
-                session.rollback()
-            # Closing hands the connection back to the pool, which rolls it back; a read skips the session's own
-            # rollback, which first expired every object it had loaded (a fifth of a small answer's time).
-            session.close()
-            if write:
-                if self._writer_file is not None:
-                    fcntl.flock(self._writer_file, fcntl.LOCK_UN)
-                self._write_lock.release()
-                if shared is not None:
+            try:
+                if write:
+                    # Ends the transaction (SQLite's write lock with it) before the writers' locks go.
+                    session.rollback()
+            finally:
+                if write:
+                    if self._writer_file is not None:
+                        fcntl.flock(self._writer_file, fcntl.LOCK_UN)
+                    self._write_lock.release()
+                # Closing hands the connection back to the pool, which rolls it back; a read skips the session's
+                # own rollback, which first expired every object it had loaded (a fifth of a small answer's time).
+                session.close()
+                if write and shared is not None:
                     shared.forget_loaded()
 
     @contextmanager

@@ -318,3 +318,27 @@ def test_an_authenticated_request_checks_out_one_connection_and_reads_its_accoun
         assert engine.pool.checkedout() == 0
     finally:
         close(app)
+
+
+def test_a_write_whose_rollback_fails_still_hands_back_the_writers_locks_and_its_connection(tmp_path: Path) -> None:
+    """A unit of work whose closing rollback raises (a dropped connection, a stop signal landing in it) must not keep
+    the writers' locks: every later write of the process would wait on them for ever."""
+    database, _ = _with_account(tmp_path)
+    try:
+        with database(write=True) as repo:
+            session = repo._s  # the unit of work's session
+
+            def fails() -> None:
+                raise KeyboardInterrupt
+
+            session.rollback = fails  # type: ignore[method-assign]
+        raise AssertionError("the failing rollback was not reached")
+    except KeyboardInterrupt:
+        pass
+    try:
+        taken = database._write_lock.acquire(timeout=5)
+        if taken:
+            database._write_lock.release()
+        assert (taken, database.engine.pool.checkedout()) == (True, 0)  # type: ignore[attr-defined]
+    finally:
+        database.dispose()
