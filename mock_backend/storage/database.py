@@ -207,16 +207,16 @@ class Database:
             shared.release()
         session: Session = self._sessions()
         sqlite = self.engine.dialect.name == "sqlite"
-        if write and sqlite:
-            # The connection is checked out before the writers' locks are taken, and handed back after they are
-            # released (below): a writer holds them for its transaction only. (pysqlite begins no transaction
-            # before BEGIN IMMEDIATE or a write.)
-            session.connection()
-        if write:
-            self._write_lock.acquire()
-            if self._writer_file is not None:
-                fcntl.flock(self._writer_file, fcntl.LOCK_EX)
+        locked = False
         try:
+            if write:
+                if sqlite:
+                    # The connection is checked out before the writers' locks are taken, and handed back after
+                    # they are released (below): a writer holds them for its transaction only. (pysqlite begins
+                    # no transaction before BEGIN IMMEDIATE or a write.)
+                    session.connection()
+                self._lock_writers()
+                locked = True
             if write and sqlite:
                 # Take SQLite's write lock up front: a deferred transaction that read before another
                 # process wrote fails at its first write (SQLITE_BUSY_SNAPSHOT) without waiting.
@@ -237,15 +237,29 @@ class Database:
                     # Ends the transaction (SQLite's write lock with it) before the writers' locks go.
                     session.rollback()
             finally:
-                if write:
-                    if self._writer_file is not None:
-                        fcntl.flock(self._writer_file, fcntl.LOCK_UN)
-                    self._write_lock.release()
+                if locked:
+                    self._unlock_writers()
                 # Closing hands the connection back to the pool, which rolls it back; a read skips the session's
                 # own rollback, which first expired every object it had loaded (a fifth of a small answer's time).
                 session.close()
                 if write and shared is not None:
                     shared.forget_loaded()
+
+    def _lock_writers(self) -> None:
+        """Wait for this process's writers, then for other processes' (the flock beside the database)."""
+        self._write_lock.acquire()
+        if self._writer_file is not None:
+            try:
+                fcntl.flock(self._writer_file, fcntl.LOCK_EX)
+            except BaseException:
+                # A stop signal while waiting (KeyboardInterrupt) must not leave this process's writers locked out.
+                self._write_lock.release()
+                raise
+
+    def _unlock_writers(self) -> None:
+        if self._writer_file is not None:
+            fcntl.flock(self._writer_file, fcntl.LOCK_UN)
+        self._write_lock.release()
 
     @contextmanager
     def _shared_read(self, shared: _SharedReads) -> Iterator[SqlRepository]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
 from collections.abc import Iterator
 from contextlib import ExitStack, closing, contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import event, func, select
 
@@ -336,6 +339,32 @@ def test_a_write_whose_rollback_fails_still_hands_back_the_writers_locks_and_its
     except KeyboardInterrupt:
         pass
     try:
+        taken = database._write_lock.acquire(timeout=5)
+        if taken:
+            database._write_lock.release()
+        assert (taken, database.engine.pool.checkedout()) == (True, 0)  # type: ignore[attr-defined]
+    finally:
+        database.dispose()
+
+
+def test_a_stop_while_waiting_for_other_processes_writers_leaves_this_processs_writers_free(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop signal (KeyboardInterrupt) that lands while a writer waits on the flock beside the database ends that
+    write; the in-process lock it took first is handed back, and the connection it checked out too."""
+    database, _ = _with_account(tmp_path)
+    real_flock = fcntl.flock
+
+    def interrupted(file: Any, operation: int) -> None:
+        if operation == fcntl.LOCK_EX:
+            raise KeyboardInterrupt
+        real_flock(file, operation)
+
+    try:
+        monkeypatch.setattr(fcntl, "flock", interrupted)
+        with pytest.raises(KeyboardInterrupt), database(write=True):
+            raise AssertionError("the write ran without the writers' lock")
+        monkeypatch.undo()
         taken = database._write_lock.acquire(timeout=5)
         if taken:
             database._write_lock.release()
