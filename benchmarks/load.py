@@ -463,7 +463,7 @@ def large_folder(world: World) -> dict[str, float]:
 
 
 def _create_times(api: httpx.Client, world: World, creates: int = 150) -> tuple[float, float]:
-    """Seconds of one folder/post into a new empty folder and into the big folder (medians, taking turns).
+    """Seconds of one folder/post into the world's empty folder and into its big one (medians, taking turns).
 
     Every create has the name of one of the big folder's children, so each is de-duplicated there; beside the
     empty parent the same stream collides with its own earlier creates: the suffix series grows alike.

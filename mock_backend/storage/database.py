@@ -257,6 +257,7 @@ class Database:
                 raise
 
     def _unlock_writers(self) -> None:
+        """Let the next writer in, of this process or another (the flock first, the reverse of _lock_writers)."""
         if self._writer_file is not None:
             fcntl.flock(self._writer_file, fcntl.LOCK_UN)
         self._write_lock.release()
