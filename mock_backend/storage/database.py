@@ -35,7 +35,10 @@ class _SharedReads:
 
     def repository(self) -> SqlRepository:
         if self.repo is None:
-            self.repo = SqlRepository(self.database._sessions(), remember=True)
+            sessions = self.database._sessions
+            self.repo = SqlRepository.reading(
+                self.database.engine.connect, lambda connection: sessions(bind=connection), remember=True
+            )
         return self.repo
 
     def forget_loaded(self) -> None:

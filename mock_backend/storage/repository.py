@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -301,13 +301,26 @@ def _escape_like(text: str) -> str:
 
 
 class SqlRepository:
-    """Implements `domain.ports.Repository` on one SQLAlchemy session."""
+    """Implements `domain.ports.Repository` on one SQLAlchemy session, or (`reading`) on one connection."""
 
-    def __init__(self, session: Session, *, remember: bool = False) -> None:
-        self._s = session
+    def __init__(
+        self,
+        session: Session | None,
+        *,
+        remember: bool = False,
+        connect: Callable[[], Connection] | None = None,
+        bound_session: Callable[[Connection], Session] | None = None,
+    ) -> None:
+        """Work on `session`; or, without one (see `reading`), on a connection from `connect`, with a session from
+        `bound_session` opened on it only when an ORM statement needs one."""
+        if session is None and (connect is None or bound_session is None):
+            raise ValueError("a repository needs a session, or a way to connect and to open one")
+        self._session = session
         #: The connection of the session's transaction, asked once: `Session.connection()` cost as much as a small
         #: statement. A commit ends the transaction, and the next one may run on another pooled connection.
         self._connection: Connection | None = None
+        self._connect = connect
+        self._bound_session = bound_session
         #: Accounts read so far, for a request's shared reads only (no write goes through them, and a write
         #: elsewhere forgets them): a request reads its caller's account, and operations on the account again.
         self._remember = remember
@@ -318,9 +331,34 @@ class SqlRepository:
         #: `wipe` change roles here, and they forget them.
         self._roles: dict[tuple[int, int], Role | None] = {}
 
+    @classmethod
+    def reading(
+        cls, connect: Callable[[], Connection], bound_session: Callable[[Connection], Session], *, remember: bool
+    ) -> SqlRepository:
+        """Return a repository for reads that checks out a connection of its own and opens a session on it only if
+        an ORM read asks for one.
+
+        The hot reads are Core statements on the connection; a session per request (opened, begun, closed) cost
+        twice a small statement: 47 vs 24 µs for one `SELECT 1` with a pooled connection, here.
+        """
+        return cls(None, remember=remember, connect=connect, bound_session=bound_session)
+
+    @property
+    def _s(self) -> Session:
+        if self._session is None:
+            assert self._bound_session is not None  # __init__ holds it
+            self._session = self._bound_session(self._connected())
+        return self._session
+
+    def _connected(self) -> Connection:
+        if self._connection is None:
+            self._connection = self._connect() if self._connect is not None else self._s.connection()
+        return self._connection
+
     def commit(self) -> None:
         """Commit; a unique-index race with another process surfaces as the domain's Contention."""
-        self._connection = None
+        if self._connect is None:
+            self._connection = None  # the session's connection: the next transaction may run on another
         self._roles.clear()  # the next transaction may see other processes' changes
         try:
             self._s.commit()
@@ -330,14 +368,20 @@ class SqlRepository:
 
     def expire_loaded(self) -> None:
         """Mark every row read so far as stale, so it is read again on its next use."""
-        self._s.expire_all()
+        if self._session is not None:
+            self._session.expire_all()
         self._accounts.clear()
         self._roles.clear()
 
     def close(self) -> None:
-        """End the session's transaction and hand its connection back; the repository stays usable."""
-        self._connection = None
-        self._s.close()
+        """End the transaction and hand the connection back; the repository stays usable."""
+        connection, self._connection = self._connection, None
+        if self._session is not None:
+            self._session.close()
+            if self._connect is not None:
+                self._session = None  # bound to the connection handed back below
+        if self._connect is not None and connection is not None:
+            connection.close()
         self._accounts.clear()
         self._roles.clear()
 
@@ -552,10 +596,9 @@ class SqlRepository:
 
     def _core(self, query: Any, parameters: dict[str, Any] | None = None) -> Any:
         """Run a column query on the session's connection, skipping the ORM's per-statement work (a hot path)."""
-        self._s.flush()  # the ORM would autoflush pending writes first; Core does not
-        if self._connection is None:
-            self._connection = self._s.connection()
-        return self._connection.execute(query, parameters)
+        if self._session is not None:
+            self._session.flush()  # the ORM would autoflush pending writes first; Core does not
+        return self._connected().execute(query, parameters)
 
     def _built(self, rows: Sequence[Row[Any]], with_files: bool = True) -> list[Item]:
         """Build domain items from rows of `_ITEM_COLUMNS`, reading the records' files in one query per chunk."""

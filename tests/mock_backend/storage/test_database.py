@@ -375,3 +375,26 @@ def test_a_stop_while_waiting_for_other_processes_writers_leaves_this_processs_w
         assert _writers_free(database, tmp_path) == (True, True, 0)
     finally:
         database.dispose()
+
+
+def test_shared_reads_open_a_session_only_for_an_orm_read_and_on_the_same_connection(tmp_path: Path) -> None:
+    """The hot reads are Core statements on the request's connection: no ORM session is opened for them (it cost
+    as much as two small statements). An ORM read opens one on that connection; the end of the block hands both
+    back."""
+    database, account_id = _with_account(tmp_path)
+    pool = database.engine.pool
+    try:
+        with database.sharing_reads(), database() as repo:
+            found = repo.account(account_id)
+            core_only = (repo._session, pool.checkedout())  # type: ignore[attr-defined]
+            listed = repo.accounts()
+            after_orm = (repo._session is not None, pool.checkedout())  # type: ignore[attr-defined]
+        assert (found is not None, core_only, [a.id for a in listed], after_orm, pool.checkedout()) == (  # type: ignore[attr-defined]
+            True,
+            (None, 1),
+            [account_id],
+            (True, 1),
+            0,
+        )
+    finally:
+        database.dispose()
