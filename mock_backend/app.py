@@ -156,7 +156,7 @@ def create_app(
 
 
 def _sharing_reads(wsgi_app: WSGIApplication, database: Database) -> WSGIApplication:
-    """Wrap a WSGI app so that the reads of each request share one database session (Database.sharing_reads)."""
+    """Wrap a WSGI app so that the reads of each request share one database connection (Database.sharing_reads)."""
 
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> Any:
         with database.sharing_reads():

@@ -25,7 +25,8 @@ except ImportError:  # pragma: no cover - Windows: SQLite's own locking alone
 
 
 class _SharedReads:
-    """The one read session the reads of one request share, and how many units of work use it now."""
+    """The one read repository (a connection; a session on it only for ORM reads) the reads of one request share,
+    and how many units of work use it now."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -171,13 +172,13 @@ class Database:
 
     @contextmanager
     def sharing_reads(self) -> Iterator[None]:
-        """Let the reads opened in this block (one request) share one session and connection.
+        """Let the reads opened in this block (one request) share one connection (and session, if one is needed).
 
         A request reads its caller's account and then runs its operation: two units of work, each of which opened
         a session, checked a connection out and closed both (a tenth of a small answer's time). Reads see every
         write committed before them all the same: SQLite runs a read without a transaction between statements
         (pysqlite begins one only before a write) and PostgreSQL reads at READ COMMITTED. A read still open when the
-        block ends (a streamed answer's) keeps the session until it ends.
+        block ends (a streamed answer's) keeps the connection until it ends.
         """
         shared = _SharedReads(self)
         token = _SHARED.set(shared)
