@@ -221,15 +221,16 @@ class Database:
                     session.connection()
                 self._lock_writers()
                 locked = True
-            if write and sqlite:
-                # Take SQLite's write lock up front: a deferred transaction that read before another
-                # process wrote fails at its first write (SQLITE_BUSY_SNAPSHOT) without waiting.
-                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-            elif write and self.engine.dialect.name == "postgresql":
-                # Writers of every process queue on one advisory lock, held until the transaction ends. Without
-                # it, four worker processes creating one name kept losing the unique-index race to each other,
-                # and on a busy machine a writer ran out of retries (409) although nothing was wrong.
-                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WRITERS_LOCK})
+                if sqlite:
+                    # Take SQLite's write lock up front: a deferred transaction that read before another
+                    # process wrote fails at its first write (SQLITE_BUSY_SNAPSHOT) without waiting.
+                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+                elif self.engine.dialect.name == "postgresql":
+                    # Writers of every process queue on one advisory lock, held until the transaction ends.
+                    # Without it, four worker processes creating one name kept losing the unique-index race to
+                    # each other, and on a busy machine a writer ran out of retries (409) although nothing was
+                    # wrong.
+                    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WRITERS_LOCK})
             yield SqlRepository(session)
         except DBAPIError as exc:
             if lost_race(exc):
