@@ -155,7 +155,7 @@ def _worker_app(settings: Settings, log_level: str, server_pid: int, _target: st
 
 
 def freeze_start_up_objects() -> None:
-    """Take what start-up made (modules, the app, its spec: ~86,000 objects) out of the garbage collector's walks.
+    """Take what start-up made (modules and the app: tens of thousands of objects) out of the garbage collector's walks.
 
     They live as long as the process, yet every full collection walked them again (40 ms each), and an answer
     that makes many objects triggers several: getWithChildren of 100,000 children went from 1.42 to 1.21 s in
